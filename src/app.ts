@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { OptboxError } from './core/errors.ts';
+import { redactPath } from './logger.ts';
+import type { AppDeps, AppEnv } from './routes/context.ts';
+import { apiError, handleError } from './routes/errors.tsx';
+import { createApiRoutes } from './routes/api/index.ts';
+import { createOpsRoutes } from './routes/ops.ts';
+import { createUnsubscribeRoutes } from './routes/public/unsubscribe.tsx';
+import { createPreferencesOverviewRoutes } from './routes/public/preferences-overview.tsx';
+
+export type { AppDeps } from './routes/context.ts';
+
+/** The whole HTTP app over its dependencies; tests build it over a fresh database. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info({ method: c.req.method, path: redactPath(c.req.path), status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      // Tokens live in page URLs: never hand them to another site in a Referer.
+      referrerPolicy: 'no-referrer',
+    }),
+  );
+  // Public forms are tiny; a large body is someone else's mistake.
+  app.use(
+    '/u/*',
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: () => {
+        throw new OptboxError('payload_too_large', 'request body is too large');
+      },
+    }),
+  );
+
+  app.route('/', createOpsRoutes(deps));
+  app.route('/', createUnsubscribeRoutes(deps));
+  app.route('/', createPreferencesOverviewRoutes(deps));
+  app.route('/api/v1', createApiRoutes(deps));
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) return apiError(c, 'not_found', 'no such route');
+    return handleError(deps)(new OptboxError('not_found', 'no such page'), c);
+  });
+  app.onError(handleError(deps));
+  return app;
+}

@@ -1,0 +1,139 @@
+import type { ParseArgsConfig } from 'node:util';
+import { createApiKey, API_SCOPES } from '../core/api-keys.ts';
+import { upsertContact } from '../core/contacts.ts';
+import { normalizeEmail } from '../core/email.ts';
+import { invalidInput, notFound } from '../core/errors.ts';
+import { linksFor } from '../core/links.ts';
+import { verifyLedger } from '../core/ledger.ts';
+import { generateSigningKey } from '../core/secrets.ts';
+import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
+import type { AppDeps } from '../routes/context.ts';
+
+type Values = Record<string, string | boolean | undefined>;
+interface Command {
+  summary: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(deps: AppDeps, values: Values, args: string[], print: (line: string) => void): Promise<void>;
+}
+
+const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+function arg(args: string[], i: number, name: string): string {
+  const value = args[i];
+  if (!value) throw invalidInput(name, 'is required');
+  return value;
+}
+
+export const commands: Record<string, Command> = {};
+
+function add(name: string, command: Command) {
+  commands[name] = command;
+}
+
+add('apikey', {
+  summary: `apikey create --name N [--scopes a,b]   create an API key (all scopes unless given: ${API_SCOPES.join(', ')}); the key is the last line
+  apikey list                              list keys (never the secret)
+  apikey revoke ID                         revoke a key`,
+  options: { name: { type: 'string' }, scopes: { type: 'string' } },
+  async run(deps, values, args, print) {
+    const sub = arg(args, 0, 'subcommand');
+    if (sub === 'create') {
+      const created = await createApiKey(deps.core, { name: str(values.name) ?? '', scopes: list(values.scopes) });
+      print(`created API key ${created.id} with scopes ${created.scopes.join(',')}; it is shown only now:`);
+      print(created.key);
+    } else if (sub === 'list') {
+      for (const k of await deps.core.store.apiKeys.list()) {
+        print(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]${k.revokedAt ? '  revoked' : ''}${k.lastUsedAt ? `  last used ${new Date(k.lastUsedAt).toISOString()}` : ''}`);
+      }
+    } else if (sub === 'revoke') {
+      const id = arg(args, 1, 'id');
+      if (!(await deps.core.store.apiKeys.revoke(id, deps.core.clock.now()))) throw notFound(`active API key ${id}`);
+      print(`revoked ${id}`);
+    } else throw invalidInput('subcommand', `unknown: ${sub}`);
+  },
+});
+
+add('contact', {
+  summary: `contact add EMAIL [--topics a,b] [--locale nl|en]   add a contact subscribed to topics`,
+  options: { topics: { type: 'string' }, locale: { type: 'string' } },
+  async run(deps, values, args, print) {
+    if (arg(args, 0, 'subcommand') !== 'add') throw invalidInput('subcommand', 'expected add');
+    const locale = str(values.locale);
+    if (locale !== undefined && locale !== 'nl' && locale !== 'en') throw invalidInput('locale', 'must be nl or en');
+    const result = await upsertContact(deps.core, { email: arg(args, 1, 'email'), topics: list(values.topics), locale, source: 'cli', actor: 'cli' });
+    print(`${result.created ? 'added' : 'found'} contact ${result.contact.id}${result.subscribed.length ? `, subscribed to ${result.subscribed.join(', ')}` : ''}`);
+  },
+});
+
+add('link', {
+  summary: `link EMAIL --topic T [--campaign C]     print the unsubscribe and preferences URLs of a contact`,
+  options: { topic: { type: 'string' }, campaign: { type: 'string' } },
+  async run(deps, values, args, print) {
+    const email = normalizeEmail(arg(args, 0, 'email'));
+    const topic = str(values.topic) ?? '*';
+    if (topic !== '*' && !(await deps.core.store.topics.byId(topic))) throw invalidInput('topic', `unknown topic "${topic}"`);
+    const contact = await deps.core.store.contacts.byEmail(email);
+    if (!contact) throw notFound(`contact ${email} (add it with: optbox contact add ${email})`);
+    const links = linksFor(deps.core, { contactId: contact.id, topic, campaign: str(values.campaign) });
+    print(`unsubscribe: ${links.unsubscribeUrl}`);
+    print(`preferences: ${links.preferencesUrl}`);
+  },
+});
+
+add('check', {
+  summary: `check EMAIL... [--topic T]              is an address suppressed (for a topic)?`,
+  options: { topic: { type: 'string' } },
+  async run(deps, values, args, print) {
+    if (args.length === 0) throw invalidInput('email', 'is required');
+    for (const r of await checkSuppressions(deps.core, { emails: args, topic: str(values.topic) })) {
+      print(`${r.email}  ${r.suppressed ? `suppressed (${r.reason}, scope ${r.scope})` : 'not suppressed'}`);
+    }
+  },
+});
+
+add('suppress', {
+  summary: `suppress EMAIL [--scope T] [--reason manual|bounce|complaint]   add to the suppression list`,
+  options: { scope: { type: 'string' }, reason: { type: 'string' } },
+  async run(deps, values, args, print) {
+    const reason = str(values.reason) ?? 'manual';
+    if (!['manual', 'bounce', 'complaint'].includes(reason)) throw invalidInput('reason', 'must be manual, bounce or complaint');
+    const r = await suppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), reason: reason as 'manual', source: 'cli', actor: 'cli' });
+    print(r.created ? 'suppressed' : 'already suppressed');
+  },
+});
+
+add('unsuppress', {
+  summary: `unsuppress EMAIL [--scope T] [--override]   remove from the suppression list`,
+  options: { scope: { type: 'string' }, override: { type: 'boolean' } },
+  async run(deps, values, args, print) {
+    const r = await unsuppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), override: values.override === true, source: 'cli', actor: 'cli' });
+    print(`removed ${r.removed} suppression(s)`);
+  },
+});
+
+add('ledger', {
+  summary: `ledger verify                            walk the consent ledger's hash chain`,
+  options: {},
+  async run(deps, _values, args, print) {
+    if (arg(args, 0, 'subcommand') !== 'verify') throw invalidInput('subcommand', 'expected verify');
+    const result = await verifyLedger(deps.core);
+    if (!result.ok) throw new Error(`ledger broken at row ${result.brokenAt}: ${result.problem}`);
+    print(`ledger intact: ${result.rows} rows, head ${result.head}`);
+  },
+});
+
+add('keys', {
+  summary: `keys rotate                              add a new link-signing key (active at next start; old links keep working)`,
+  options: {},
+  async run(deps, _values, args, print) {
+    if (arg(args, 0, 'subcommand') !== 'rotate') throw invalidInput('subcommand', 'expected rotate');
+    const key = generateSigningKey(deps.core.store.secrets, deps.core.clock.now());
+    print(`added signing key ${key.kid}; restart the server to sign with it${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
+  },
+});
+
+export function usage(): string {
+  return `usage: optbox <command> [options]   (reads the same environment as the server: DATABASE_PATH, …)\n\n${Object.values(commands)
+    .map((c) => '  ' + c.summary)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,38 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { OptboxError } from '../core/errors.ts';
+import { SecretsError } from '../core/secrets.ts';
+import { createLogger } from '../logger.ts';
+import { openRuntime } from '../runtime.ts';
+import { commands, usage } from './commands.ts';
+
+/**
+ * `optbox <command>`: the operator's tool. Uses the same config and database as the server
+ * (DATABASE_PATH); safe to run while the server runs (SQLite WAL, busy timeout).
+ */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command || name === 'help' || name === '--help') {
+    process.stdout.write(usage());
+    return command || name === 'help' || name === '--help' ? 0 : 2;
+  }
+  const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  const config = loadConfig();
+  const runtime = openRuntime(config, { logger: createLogger('silent') });
+  try {
+    await command.run(runtime, values as Record<string, string | boolean | undefined>, positionals, (line) => process.stdout.write(line + '\n'));
+    return 0;
+  } finally {
+    runtime.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const known = err instanceof OptboxError || err instanceof ConfigError || err instanceof SecretsError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+    process.stderr.write(`optbox: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
+    process.exit(known ? 2 : 1);
+  },
+);

@@ -1,0 +1,37 @@
+import type { Store } from '../db/store.ts';
+import type { AddressKeyer } from './address-key.ts';
+import type { Clock } from './clock.ts';
+import type { TokenService } from './tokens.ts';
+
+/** What every core verb may use. Built once by createCore; tests build it over a fresh database. */
+export interface CoreDeps {
+  store: Store;
+  clock: Clock;
+  tokens: TokenService;
+  /** HMAC of a normalized address: the suppression key. */
+  addressKey: AddressKeyer;
+  /** Keyed, truncated hash for evidence (IP, user agent) kept in the ledger. */
+  evidenceHash: (value: string) => string;
+  /** Privacy-policy version written into every consent event. */
+  policyVersion: string;
+  /** Origin for links in mail and pages, without a trailing slash. */
+  publicUrl: string;
+}
+
+/** Where a change came from (DESIGN: consent event source). */
+export type ConsentSource =
+  | 'one-click'
+  | 'unsubscribe-page'
+  | 'preference-center'
+  | 'api'
+  | 'admin'
+  | 'import'
+  | 'bounce-webhook'
+  | 'mailto'
+  | 'cli';
+
+/** What a request tells about who made a change; stored only hashed and truncated. */
+export interface RequestEvidence {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}

@@ -1,0 +1,130 @@
+import jwt from 'jsonwebtoken';
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import type { Clock } from './clock.ts';
+import { invalidLink } from './errors.ts';
+
+/**
+ * Signed link credentials (DESIGN: token). HS256 JWTs with a `kid` header so a new key can be
+ * added while links signed with an old one keep working; `algorithms` is pinned on every verify
+ * so `alg: none` or an RS/HS confusion never passes. Claims are compact and carry no address:
+ * a JWT payload is only base64, and links end up in scanners' logs.
+ *
+ *   p  purpose: u = unsub, p = prefs, l = login (a token of one purpose never passes as another)
+ *   s  contact id
+ *   t  topic ('*' for every topic)          unsub only
+ *   c  campaign                             unsub only, optional
+ *   exp, jti                                login (minutes, single use); unsub/prefs never expire
+ *                                           unless asked (RFC 8058 links must keep working)
+ */
+export type Purpose = 'unsub' | 'prefs' | 'login';
+
+export interface UnsubClaims {
+  contactId: string;
+  topic: string;
+  campaign?: string | undefined;
+}
+export interface PrefsClaims {
+  contactId: string;
+}
+export interface LoginClaims {
+  contactId: string;
+  jti: string;
+  /** What the sign-in is for, e.g. 'prefs' or a step-up action. */
+  scope?: string | undefined;
+}
+interface ClaimsOf {
+  unsub: UnsubClaims;
+  prefs: PrefsClaims;
+  login: LoginClaims;
+}
+
+const PURPOSE_CODE: Record<Purpose, string> = { unsub: 'u', prefs: 'p', login: 'l' };
+const MAX_TOKEN_LENGTH = 1024;
+const ALGORITHMS: jwt.Algorithm[] = ['HS256'];
+
+export interface SigningKey {
+  kid: string;
+  secret: Buffer;
+}
+
+export interface TokenService {
+  sign<P extends Purpose>(purpose: P, claims: ClaimsOf[P], options?: { expiresInSeconds?: number }): string;
+  /** Verify a token for one purpose or throw invalid_link. */
+  verify<P extends Purpose>(token: string, purpose: P): ClaimsOf[P] & { exp?: number };
+}
+
+interface Payload {
+  p: string;
+  s: string;
+  t?: string;
+  c?: string;
+  j?: string;
+  o?: string;
+  exp?: number;
+}
+
+export function createTokenService(keys: SigningKey[], activeKid: string, clock: Clock): TokenService {
+  // KeyObjects, made once: handing jsonwebtoken a Buffer makes it try to parse the bytes as an
+  // asymmetric key on every call, which is ~40× slower than the HMAC itself.
+  const ring = new Map<string, KeyObject>(keys.map((k) => [k.kid, createSecretKey(k.secret)]));
+  const active = ring.get(activeKid);
+  if (!active) throw new Error(`active signing key ${activeKid} is not in the key ring`);
+  const header = { alg: 'HS256' as const, kid: activeKid };
+
+  function toPayload(purpose: Purpose, claims: UnsubClaims | PrefsClaims | LoginClaims): Payload {
+    const payload: Payload = { p: PURPOSE_CODE[purpose], s: claims.contactId };
+    if ('topic' in claims) payload.t = claims.topic;
+    if ('campaign' in claims && claims.campaign) payload.c = claims.campaign;
+    if ('jti' in claims) payload.j = claims.jti;
+    if ('scope' in claims && claims.scope) payload.o = claims.scope;
+    return payload;
+  }
+
+  return {
+    sign(purpose, claims, options = {}) {
+      const payload = toPayload(purpose, claims);
+      if (options.expiresInSeconds !== undefined) payload.exp = Math.floor(clock.now() / 1000) + options.expiresInSeconds;
+      return jwt.sign(payload, active, { algorithm: 'HS256', header, noTimestamp: true });
+    },
+
+    verify(token, purpose) {
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalidLink('malformed token');
+      let payload: Payload | undefined;
+      let failure: string | undefined;
+      // With a key callback jsonwebtoken looks the key up by `kid`; the callback answers at once,
+      // so the whole verification still runs synchronously.
+      jwt.verify(
+        token,
+        (hdr, done) => {
+          const key = hdr.kid ? ring.get(hdr.kid) : undefined;
+          if (key) done(null, key);
+          else done(new Error('unknown signing key'));
+        },
+        { algorithms: ALGORITHMS, clockTimestamp: Math.floor(clock.now() / 1000) },
+        (err, decoded) => {
+          if (err) failure = err.name === 'TokenExpiredError' ? 'link expired' : 'invalid signature or format';
+          else payload = decoded as Payload;
+        },
+      );
+      if (failure) throw invalidLink(failure);
+      if (!payload) throw invalidLink('invalid token'); // the callback did not run synchronously
+      if (payload.p !== PURPOSE_CODE[purpose]) throw invalidLink('token is for another purpose');
+      if (typeof payload.s !== 'string' || payload.s.length === 0) throw invalidLink('token names no contact');
+      // claimsOf reads the claims of exactly this purpose.
+      return { ...claimsOf(purpose, payload), exp: payload.exp } as never;
+    },
+  };
+}
+
+function claimsOf(purpose: Purpose, payload: Payload): UnsubClaims | PrefsClaims | LoginClaims {
+  switch (purpose) {
+    case 'unsub':
+      if (typeof payload.t !== 'string' || payload.t.length === 0) throw invalidLink('token names no topic');
+      return { contactId: payload.s, topic: payload.t, campaign: payload.c };
+    case 'login':
+      if (typeof payload.j !== 'string' || payload.exp === undefined) throw invalidLink('sign-in token without id or expiry');
+      return { contactId: payload.s, jti: payload.j, scope: payload.o };
+    case 'prefs':
+      return { contactId: payload.s };
+  }
+}

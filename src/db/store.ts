@@ -1,0 +1,46 @@
+import { openDatabase, type Db } from './client.ts';
+import { createWriteQueue } from './write-queue.ts';
+import { createLedgerStore } from './stores/ledger.ts';
+import { createContactStore } from './stores/contacts.ts';
+import { createTopicStore } from './stores/topics.ts';
+import { createSuppressionStore } from './stores/suppressions.ts';
+import { createConsentStore } from './stores/consent.ts';
+import { createSecretStore } from './stores/secrets.ts';
+import { createApiKeyStore } from './stores/api-keys.ts';
+
+export type { SuppressionReason, SuppressionHit, SuppressionInput } from './stores/suppressions.ts';
+export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
+export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow } from './schema/index.ts';
+
+/**
+ * Everything core may ask of storage. Writes that change consent go through the group-commit
+ * write queue; reads run directly on the one connection.
+ */
+export function createStore(db: Db) {
+  const transact = createWriteQueue(db.sqlite);
+  const ledger = createLedgerStore(db.orm);
+  const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger);
+  return {
+    contacts: createContactStore(db.orm, transact, ledger),
+    topics: createTopicStore(db.orm),
+    suppressions,
+    consent: createConsentStore(db.orm, transact, ledger, suppressions),
+    ledger,
+    secrets: createSecretStore(db.orm),
+    apiKeys: createApiKeyStore(db.orm),
+    /** Answers when the database is open and migrated. */
+    healthy(): boolean {
+      return db.sqlite.open && db.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+    },
+    close(): void {
+      if (db.sqlite.open) db.sqlite.close();
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+
+/** Open, migrate and wrap a database file (or ':memory:'). */
+export function openStore(path: string): Store {
+  return createStore(openDatabase(path));
+}

@@ -1,0 +1,11 @@
+/** The optbox package, for Node senders that run beside the database. */
+export { createApp } from './app.ts';
+export { loadConfig, type Config } from './config.ts';
+export { openRuntime } from './runtime.ts';
+export { normalizeEmail } from './core/email.ts';
+export { checkSuppressions, suppress, unsuppress } from './core/suppressions.ts';
+export { unsubscribe, resubscribe } from './core/subscriptions.ts';
+export { upsertContact } from './core/contacts.ts';
+export { linksFor } from './core/links.ts';
+export { verifyLedger } from './core/ledger.ts';
+export { OptboxError } from './core/errors.ts';

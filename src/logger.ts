@@ -1,0 +1,13 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** JSON logs on stdout. Nothing logged carries a token or a full address (see redactPath). */
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'optbox' }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+/** A path fit for logs: the link tokens in /u/… and /p/… are credentials and are cut out. */
+export function redactPath(path: string): string {
+  return path.replace(/^\/(u|p)\/[^/?#]+/, '/$1/:token');
+}

@@ -1,0 +1,61 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { SecretsError } from './core/secrets.ts';
+import { createLogger } from './logger.ts';
+import { openRuntime } from './runtime.ts';
+
+/** load config → open db → migrate → build app → serve, and stop gracefully on SIGTERM/SIGINT. */
+function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`optbox: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  let runtime;
+  try {
+    runtime = openRuntime(config, { logger });
+  } catch (err) {
+    if (err instanceof SecretsError) {
+      logger.fatal(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const url = new URL(config.publicUrl);
+  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    logger.warn({ publicUrl: config.publicUrl }, 'PUBLIC_URL is plain http: RFC 8058 one-click needs an https List-Unsubscribe URI, mailbox providers will ignore it');
+  }
+
+  const app = createApp(runtime);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+    logger.info({ host: info.address, port: info.port, publicUrl: config.publicUrl, database: config.databasePath }, 'listening');
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    // Finish the requests in flight (their writes commit first), then close the database.
+    server.close(() => {
+      runtime.close();
+      process.exit(0);
+    });
+    setTimeout(() => {
+      runtime.close();
+      process.exit(0);
+    }, 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main();

@@ -1,0 +1,17 @@
+import type { Config } from '../config.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import type { ApiKeyRow } from '../db/store.ts';
+import type { Logger } from '../logger.ts';
+
+/** What every area factory is given: the core, the parsed config, a logger. */
+export interface AppDeps {
+  core: CoreDeps;
+  config: Config;
+  logger: Logger;
+}
+
+export interface AppEnv {
+  Variables: {
+    apiKey: ApiKeyRow;
+  };
+}

@@ -1,0 +1,58 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { OptboxError, type ErrorCode, type FieldProblem } from '../core/errors.ts';
+import type { AppDeps } from './context.ts';
+import { pageContext } from './page.ts';
+import { ErrorPage, type ErrorKind } from '../../views/error.tsx';
+
+/** The one mapping from error code to HTTP status. */
+const STATUS: Record<ErrorCode | 'internal', ContentfulStatusCode> = {
+  invalid_input: 400,
+  invalid_link: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+};
+
+/** The one JSON error shape of the API: {error: {code, message, fields?}}. */
+export interface ErrorBody {
+  error: { code: ErrorCode | 'internal'; message: string; fields?: FieldProblem[] };
+}
+
+export function toOptboxError(err: unknown): OptboxError | undefined {
+  if (err instanceof OptboxError) return err;
+  if (err instanceof HTTPException && err.status === 413) return new OptboxError('payload_too_large', 'request body is too large');
+  return undefined;
+}
+
+/**
+ * The app's error handler. Known errors answer with their status; anything else is logged and
+ * answered 500 without its message (it may hold internals). The API answers JSON; the public
+ * pages a friendly page in the visitor's language, with the real status.
+ */
+export function handleError(deps: AppDeps) {
+  return (err: unknown, c: Context) => {
+    const known = toOptboxError(err);
+    if (!known) deps.logger.error({ err, method: c.req.method }, 'unhandled error');
+    const code = known?.code ?? 'internal';
+    const status = STATUS[code];
+    if (c.req.path.startsWith('/api/')) {
+      const body: ErrorBody = { error: { code, message: known?.message ?? 'internal error', ...(known?.fields.length ? { fields: known.fields } : {}) } };
+      return c.json(body, status);
+    }
+    const kind: ErrorKind = code === 'invalid_link' ? 'invalid_link' : code === 'not_found' ? 'not_found' : code === 'internal' ? 'server' : 'bad_request';
+    c.header('Cache-Control', 'no-store');
+    return c.html(<ErrorPage ctx={pageContext(deps, c)} kind={kind} detail={kind === 'bad_request' ? known?.message : undefined} />, status);
+  };
+}
+
+export function apiError(c: Context, code: ErrorCode, message: string) {
+  const body: ErrorBody = { error: { code, message } };
+  return c.json(body, STATUS[code]);
+}

@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { AppDeps, AppEnv } from './context.ts';
+
+const css = readFileSync(fileURLToPath(new URL('../../views/assets/optbox.css', import.meta.url)));
+const cssTag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
+
+/** Health for load balancers and the stylesheet of the public pages. */
+export function createOpsRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .get('/healthz', (c) => {
+      const ok = deps.core.store.healthy();
+      return c.json({ status: ok ? 'ok' : 'unavailable' }, ok ? 200 : 503);
+    })
+    .get('/assets/optbox.css', (c) => {
+      c.header('ETag', cssTag);
+      c.header('Cache-Control', 'public, max-age=3600');
+      if (c.req.header('if-none-match') === cssTag) return c.body(null, 304);
+      return c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+    });
+}

@@ -1,0 +1,110 @@
+import { Hono, type Context } from 'hono';
+import { contactById } from '../../core/contacts.ts';
+import type { RequestEvidence } from '../../core/deps.ts';
+import { OptboxError } from '../../core/errors.ts';
+import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
+import { checkSuppressions } from '../../core/suppressions.ts';
+import type { UnsubClaims } from '../../core/tokens.ts';
+import { ConfirmPage, DonePage, ResubscribedPage } from '../../../views/unsubscribe.tsx';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { pageContext } from '../page.ts';
+import { clientIp } from '../client-ip.ts';
+
+type PageAction = 'topic' | 'all' | 'undo' | 'undo-all';
+const PAGE_ACTIONS: readonly string[] = ['topic', 'all', 'undo', 'undo-all'];
+
+/**
+ * The unsubscribe link (DESIGN: Public). GET shows, POST acts.
+ *
+ * RFC 8058 §3.1: the mail client POSTs `List-Unsubscribe=One-Click` to the List-Unsubscribe
+ * URI, as multipart/form-data or application/x-www-form-urlencoded, without cookies and
+ * without following redirects; the token in the URI is the whole credential. So: no CSRF
+ * check here (there is no session to ride), no redirect, a 200 once the change is durable.
+ */
+export function createUnsubscribeRoutes(deps: AppDeps) {
+  const { core } = deps;
+
+  async function linkState(c: Context, token: string) {
+    const link = core.tokens.verify(token, 'unsub');
+    const contact = await contactById(core, link.contactId);
+    const topic = link.topic === '*' ? undefined : await core.store.topics.byId(link.topic);
+    const ctx = pageContext(deps, c, contact.locale);
+    const topicName = topic ? (ctx.locale === 'nl' ? topic.nameNl : topic.nameEn) : link.topic;
+    return {
+      link,
+      contact,
+      ctx,
+      props: {
+        ctx,
+        action: `/u/${token}`,
+        topicName,
+        all: link.topic === '*',
+        email: contact.email ?? '',
+        preferencesUrl: `/p/${core.tokens.sign('prefs', { contactId: contact.id })}`,
+      },
+    };
+  }
+
+  return new Hono<AppEnv>()
+    .get('/u/:token', async (c) => {
+      const { link, contact, props } = await linkState(c, c.req.param('token'));
+      if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+      const [check] = await checkSuppressions(core, { emails: [contact.email], topic: link.topic });
+      c.header('Cache-Control', 'no-store');
+      return c.html(<ConfirmPage {...props} alreadyUnsubscribed={!!check?.suppressed} />);
+    })
+    .post('/u/:token', async (c) => {
+      const token = c.req.param('token');
+      const { link, contact, props } = await linkState(c, token);
+      const action = await requestedAction(c);
+      const input = { contactId: contact.id, campaign: link.campaign, request: evidence(c) };
+      c.header('Cache-Control', 'no-store');
+      switch (action) {
+        case 'one-click':
+          await unsubscribe(core, { ...input, topic: link.topic, source: 'one-click' });
+          return c.html(<DonePage {...props} scope={link.topic === '*' ? 'all' : 'topic'} />);
+        case 'topic':
+        case 'all': {
+          const topic = action === 'all' ? '*' : link.topic;
+          await unsubscribe(core, { ...input, topic, source: 'unsubscribe-page' });
+          return c.html(<DonePage {...props} scope={topic === '*' ? 'all' : 'topic'} />);
+        }
+        case 'undo':
+        case 'undo-all': {
+          const topic = action === 'undo-all' ? '*' : link.topic;
+          await resubscribe(core, { ...input, topic, source: 'unsubscribe-page' });
+          const still = await stillBlocked(link, contact.email);
+          return c.html(<ResubscribedPage {...props} scope={topic === '*' ? 'all' : 'topic'} stillBlocked={still} />);
+        }
+      }
+    });
+
+  async function stillBlocked(link: UnsubClaims, email: string | null): Promise<boolean> {
+    if (!email) return false;
+    const [check] = await checkSuppressions(core, { emails: [email], topic: link.topic === '*' ? undefined : link.topic });
+    return !!check?.suppressed;
+  }
+}
+
+/** RFC 8058 one-click, or one of the confirm page's own buttons. Anything else changes nothing. */
+async function requestedAction(c: Context): Promise<'one-click' | PageAction> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) {
+    throw new OptboxError('unsupported_media_type', 'expected a form body (RFC 8058: List-Unsubscribe=One-Click)');
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    throw new OptboxError('invalid_input', 'the form body could not be read');
+  }
+  const oneClick = body['List-Unsubscribe'];
+  if (typeof oneClick === 'string' && oneClick.trim().toLowerCase() === 'one-click') return 'one-click';
+  const action = body['action'];
+  if (typeof action === 'string' && PAGE_ACTIONS.includes(action)) return action as PageAction;
+  throw new OptboxError('invalid_input', 'expected List-Unsubscribe=One-Click', [{ field: 'List-Unsubscribe', message: 'expected One-Click' }]);
+}
+
+function evidence(c: Context): RequestEvidence {
+  return { ip: clientIp(c), userAgent: c.req.header('user-agent') };
+}

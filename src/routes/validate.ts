@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { OptboxError, type FieldProblem } from '../core/errors.ts';
+
+/** `emails.3` → `emails[3]`: the field as a client would write it. */
+export function fieldPath(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '') || 'body';
+}
+
+export function zodProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.slice(0, 20).map((i) => ({ field: fieldPath(i.path), message: i.message }));
+}
+
+/** Parse and validate a JSON body, or throw a 4xx naming the bad field. Nothing runs before this passes. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw new OptboxError('unsupported_media_type', 'send the body as application/json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await c.req.text());
+  } catch {
+    throw new OptboxError('invalid_input', 'body: malformed JSON', [{ field: 'body', message: 'malformed JSON' }]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = zodProblems(parsed.error);
+    throw new OptboxError('invalid_input', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/app.ts';
+import { testConfig, type Config } from '../../src/config.ts';
+import { fixedClock } from '../../src/core/clock.ts';
+import { upsertContact } from '../../src/core/contacts.ts';
+import { createApiKey } from '../../src/core/api-keys.ts';
+import { checkSuppressions } from '../../src/core/suppressions.ts';
+import { linksFor } from '../../src/core/links.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openRuntime } from '../../src/runtime.ts';
+
+/**
+ * The whole app over a fresh, migrated database (in memory, or a temp file with `file: true`),
+ * a fixed clock and silent logs. Each test file makes its own; nothing is shared.
+ */
+export async function makeTestApp(options: { file?: boolean; config?: Partial<Config> } = {}) {
+  const dir = options.file ? mkdtempSync(join(tmpdir(), 'optbox-test-')) : undefined;
+  const config = testConfig({ databasePath: dir ? join(dir, 'optbox.db') : ':memory:', publicUrl: 'https://optbox.test', ...options.config });
+  const clock = fixedClock();
+  const deps = openRuntime(config, { clock, logger: createLogger('silent') });
+  const app = createApp(deps);
+  const { key: apiKey } = await createApiKey(deps.core, { name: 'test' });
+
+  return {
+    app,
+    deps,
+    core: deps.core,
+    clock,
+    config,
+    apiKey,
+    dir,
+    /** A contact subscribed to the topic, and its links as a mail would carry them (paths only). */
+    async linkFor(email: string, topic: string, extra: { locale?: 'nl' | 'en'; campaign?: string } = {}) {
+      const { contact } = await upsertContact(deps.core, { email, topics: topic === '*' ? [] : [topic], locale: extra.locale ?? 'en', source: 'api' });
+      const links = linksFor(deps.core, { contactId: contact.id, topic, campaign: extra.campaign });
+      return { contact, ...links, path: new URL(links.unsubscribeUrl).pathname, prefsPath: new URL(links.preferencesUrl).pathname };
+    },
+    async check(email: string, topic?: string) {
+      const [result] = await checkSuppressions(deps.core, { emails: [email], topic });
+      return result!;
+    },
+    api(path: string, init: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> } = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      if (init.key !== null) headers.authorization = `Bearer ${init.key ?? apiKey}`;
+      if (init.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+      return app.request(path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body) });
+    },
+    close() {
+      deps.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
+
+/** A urlencoded form body as a mail client or browser sends it. */
+export function form(fields: Record<string, string>) {
+  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() };
+}
