@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Locale, Translate } from '../src/i18n/messages.ts';
 
@@ -12,7 +13,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Child
   const { ctx } = props;
   return (
     <>
-      {'<!doctype html>'}
+      {raw('<!doctype html>')}
       <html lang={ctx.locale}>
         <head>
           <meta charset="utf-8" />

@@ -48,10 +48,153 @@ describe('GET and HEAD change nothing', () => {
     const res = await t.app.request(link.path, { headers: { 'accept-language': 'en' } });
     expect(res.status).toBe(200);
     const html = await res.text();
+    expect(html.startsWith('<!doctype html><html lang="en">')).toBe(true);
     expect(html).toContain('Unsubscribe from Newsletter?');
     expect(html).toContain(`action="${link.path}"`);
     expect((await t.app.request(link.path, { method: 'HEAD' })).status).toBe(200);
     expect(await t.check('eve@example.com', 'newsletter')).toMatchObject({ suppressed: false });
     expect(await t.core.store.ledger.forContact(link.contact.id)).toHaveLength(1); // only the subscribe
+  });
+});
+
+describe('the confirm page and its own buttons', () => {
+  it('unsubscribes from the topic, then undo resubscribes', async () => {
+    const link = await t.linkFor('fay@example.com', 'newsletter');
+    const done = await t.app.request(link.path, form({ action: 'topic' }));
+    expect(done.status).toBe(200);
+    const html = await done.text();
+    expect(html).toContain('You are unsubscribed');
+    expect(html).toContain('name="action" value="undo"');
+    expect(await t.check('fay@example.com', 'newsletter')).toMatchObject({ suppressed: true });
+
+    const undo = await t.app.request(link.path, form({ action: 'undo' }));
+    expect(await undo.text()).toContain('You are subscribed to Newsletter again.');
+    expect(await t.check('fay@example.com', 'newsletter')).toMatchObject({ suppressed: false });
+    const actions = (await t.core.store.ledger.forContact(link.contact.id)).map((e) => `${e.action}:${e.topic}:${e.source}`);
+    expect(actions).toEqual(['subscribe:newsletter:api', 'unsubscribe:newsletter:unsubscribe-page', 'subscribe:newsletter:unsubscribe-page']);
+  });
+
+  it('unsubscribe from everything suppresses every topic; undo-all restores exactly what was on', async () => {
+    const link = await t.linkFor('gus@example.com', 'newsletter');
+    // marketing is opt-in and gus never subscribed; updates is opt-out, so on by default
+    await t.app.request(link.path, form({ action: 'all' }));
+    for (const topic of ['newsletter', 'marketing', 'updates']) {
+      expect(await t.check('gus@example.com', topic)).toMatchObject({ suppressed: true, scope: '*' });
+    }
+    await t.app.request(link.path, form({ action: 'undo-all' }));
+    expect(await t.check('gus@example.com', 'newsletter')).toMatchObject({ suppressed: false });
+    const subs = Object.fromEntries((await t.core.store.contacts.subscriptions(link.contact.id)).map((s) => [s.topicId, s.status]));
+    expect(subs).toEqual({ newsletter: 'subscribed', updates: 'subscribed' });
+  });
+
+  it('undo never lifts a bounce', async () => {
+    const link = await t.linkFor('hal@example.com', 'newsletter');
+    await t.app.request(link.path, form({ action: 'all' }));
+    const { suppress } = await import('../../src/core/suppressions.ts');
+    await suppress(t.core, { email: 'hal@example.com', reason: 'bounce', source: 'bounce-webhook', scope: 'newsletter' });
+    await t.app.request(link.path, form({ action: 'undo-all' }));
+    const page = await (await t.app.request(link.path, form({ action: 'undo' }))).text();
+    expect(page).toContain('still blocked');
+    expect(await t.check('hal@example.com', 'newsletter')).toMatchObject({ suppressed: true, reason: 'bounce' });
+  });
+
+  it('shows "already unsubscribed" on a second visit', async () => {
+    const link = await t.linkFor('ida@example.com', 'newsletter');
+    await t.app.request(link.path, form({ 'List-Unsubscribe': 'One-Click' }));
+    expect(await (await t.app.request(link.path)).text()).toContain('You are already unsubscribed from Newsletter');
+  });
+
+  it('speaks the contact\'s language, and the browser\'s for errors', async () => {
+    const link = await t.linkFor('jan@example.nl', 'newsletter', { locale: 'nl' });
+    const nl = await (await t.app.request(link.path, { headers: { 'accept-language': 'en-GB,en;q=0.9' } })).text();
+    expect(nl).toContain('<html lang="nl">');
+    expect(nl).toContain('Uitschrijven voor Nieuwsbrief?');
+    expect(await (await t.app.request(`${link.path}?lang=en`)).text()).toContain('Unsubscribe from Newsletter?');
+    const err = await t.app.request('/u/not-a-token', { headers: { 'accept-language': 'nl-NL,nl;q=0.9,en;q=0.5' } });
+    expect(err.status).toBe(400);
+    expect(await err.text()).toContain('Deze link werkt niet');
+  });
+
+  it('never shows the full address on a page reached by a link', async () => {
+    const link = await t.linkFor('katherine@example.com', 'newsletter');
+    const html = await (await t.app.request(link.path)).text();
+    expect(html).not.toContain('katherine@example.com');
+    expect(html).toContain('ka••••••@example.com');
+  });
+
+  it('sends security headers: CSP without inline script, no referrer, no caching', async () => {
+    const link = await t.linkFor('lee@example.com', 'newsletter');
+    const res = await t.app.request(link.path);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('bad links and bad bodies change nothing', () => {
+  async function unchanged(email: string) {
+    expect(await t.check(email, 'newsletter')).toMatchObject({ suppressed: false });
+  }
+
+  it('rejects tampered, alg:none, wrong-purpose and expired links with a 400 page', async () => {
+    const link = await t.linkFor('max@example.com', 'newsletter');
+    const [h, p, s] = link.path.slice(3).split('.');
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const tampered = `/u/${h}.${b64({ p: 'u', s: link.contact.id, t: 'marketing' })}.${s}`;
+    const none = `/u/${b64({ alg: 'none', typ: 'JWT' })}.${p}.`;
+    const prefs = `/u/${link.prefsPath.slice(3)}`;
+    const expired = `/u/${t.core.tokens.sign('unsub', { contactId: link.contact.id, topic: 'newsletter' }, { expiresInSeconds: 1 })}`;
+    t.clock.advance(5000);
+    for (const path of [tampered, none, prefs, expired]) {
+      for (const init of [{}, form({ 'List-Unsubscribe': 'One-Click' })]) {
+        const res = await t.app.request(path, { ...init, headers: { ...(init as { headers?: Record<string, string> }).headers, 'accept-language': 'en' } });
+        expect(res.status, path).toBe(400);
+        expect(res.headers.get('content-type')).toContain('text/html');
+        expect(await res.text()).toContain('This link does not work');
+      }
+    }
+    await unchanged('max@example.com');
+  });
+
+  it('answers 404 for a well-signed link to a contact that does not exist', async () => {
+    const path = `/u/${t.core.tokens.sign('unsub', { contactId: 'nobody', topic: 'newsletter' })}`;
+    expect((await t.app.request(path)).status).toBe(404);
+    expect((await t.app.request(path, form({ 'List-Unsubscribe': 'One-Click' }))).status).toBe(404);
+  });
+
+  it('refuses a POST without List-Unsubscribe=One-Click or a known action', async () => {
+    const link = await t.linkFor('ned@example.com', 'newsletter');
+    expect((await t.app.request(link.path, form({ 'List-Unsubscribe': 'Nope' }))).status).toBe(400);
+    expect((await t.app.request(link.path, form({ action: 'delete-everything' }))).status).toBe(400);
+    expect((await t.app.request(link.path, { method: 'POST' })).status).toBe(415);
+    expect((await t.app.request(link.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"List-Unsubscribe":"One-Click"}' })).status).toBe(415);
+    expect((await t.app.request(link.path, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: 'garbage' })).status).toBe(400);
+    await unchanged('ned@example.com');
+  });
+
+  it('refuses an oversize body with 413', async () => {
+    const link = await t.linkFor('oli@example.com', 'newsletter');
+    const res = await t.app.request(link.path, form({ 'List-Unsubscribe': 'One-Click', pad: 'x'.repeat(64 * 1024) }));
+    expect(res.status).toBe(413);
+    await unchanged('oli@example.com');
+  });
+
+  it('answers unknown pages with a 404 page, not 200', async () => {
+    const res = await t.app.request('/nope', { headers: { 'accept-language': 'en' } });
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('We could not find that');
+  });
+});
+
+describe('preferences overview', () => {
+  it('lists topics with their status and changes nothing on GET', async () => {
+    const link = await t.linkFor('pam@example.com', 'newsletter');
+    const res = await t.app.request(link.prefsPath, { headers: { 'accept-language': 'en' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/Newsletter[\s\S]*Subscribed[\s\S]*Offers[\s\S]*Not subscribed[\s\S]*Product updates[\s\S]*Subscribed/);
+    expect(await t.core.store.ledger.forContact(link.contact.id)).toHaveLength(1);
+    expect((await t.app.request(link.path.replace('/u/', '/p/'))).status).toBe(400); // an unsub token is not a prefs token
   });
 });

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/core/api-keys.ts';
+import { suppress } from '../../src/core/suppressions.ts';
+import { unsubscribe } from '../../src/core/subscriptions.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(() => t.close());
+
+const CHECK = '/api/v1/suppressions/check';
+
+describe('POST /api/v1/suppressions/check', () => {
+  it('answers in order, matching addresses case- and space-insensitively', async () => {
+    const ann = await t.linkFor('ann@example.com', 'newsletter');
+    await unsubscribe(t.core, { contactId: ann.contact.id, topic: 'newsletter', source: 'one-click' });
+    const res = await t.api(CHECK, { body: { emails: [' ANN@Example.COM', 'bob@example.com', 'ann@example.com'], topic: 'newsletter' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      results: [
+        { email: ' ANN@Example.COM', suppressed: true, reason: 'unsubscribe', scope: 'newsletter' },
+        { email: 'bob@example.com', suppressed: false, reason: null, scope: null },
+        { email: 'ann@example.com', suppressed: true, reason: 'unsubscribe', scope: 'newsletter' },
+      ],
+    });
+  });
+
+  it('reports a global suppression before a topic one, and only global ones without a topic', async () => {
+    await suppress(t.core, { email: 'cy@example.com', scope: 'newsletter', reason: 'manual', source: 'admin' });
+    await suppress(t.core, { email: 'cy@example.com', reason: 'complaint', source: 'bounce-webhook' });
+    await suppress(t.core, { email: 'di@example.com', scope: 'newsletter', reason: 'manual', source: 'admin' });
+    const body = async (topic?: string) => (await (await t.api(CHECK, { body: { emails: ['cy@example.com', 'di@example.com'], topic } })).json()).results;
+    expect(await body('newsletter')).toMatchObject([{ suppressed: true, reason: 'complaint', scope: '*' }, { suppressed: true, reason: 'manual', scope: 'newsletter' }]);
+    expect(await body()).toMatchObject([{ suppressed: true, scope: '*' }, { suppressed: false }]);
+    expect(await body('marketing')).toMatchObject([{ suppressed: true, scope: '*' }, { suppressed: false }]);
+  });
+
+  it('lets a soft-bounce suppression lapse', async () => {
+    await suppress(t.core, { email: 'eva@example.com', reason: 'bounce', source: 'bounce-webhook', expiresAt: t.clock.now() + 3600_000 });
+    expect(await t.check('eva@example.com', 'newsletter')).toMatchObject({ suppressed: true, reason: 'bounce' });
+    t.clock.advance(3600_001);
+    expect(await t.check('eva@example.com', 'newsletter')).toMatchObject({ suppressed: false });
+  });
+
+  it('checks 10,000 addresses in one request', async () => {
+    const emails = Array.from({ length: 10_000 }, (_, i) => `user${i}@example.com`);
+    await suppress(t.core, { email: 'user9999@example.com', reason: 'bounce', source: 'api' });
+    const res = await t.api(CHECK, { body: { emails, topic: 'newsletter' } });
+    expect(res.status).toBe(200);
+    const { results } = await res.json();
+    expect(results).toHaveLength(10_000);
+    expect(results.filter((r: { suppressed: boolean }) => r.suppressed).map((r: { email: string }) => r.email)).toEqual(['user9999@example.com']);
+  });
+});
+
+describe('errors: one JSON shape, the bad field named', () => {
+  it.each([
+    ['malformed JSON', '{"emails": [', 'body'],
+    ['no emails', { topic: 'newsletter' }, 'emails'],
+    ['empty list', { emails: [] }, 'emails'],
+    ['not a string', { emails: ['a@example.com', 42] }, 'emails[1]'],
+    ['invalid address', { emails: ['ok@example.com', 'not-an-address'] }, 'emails[1]'],
+    ['unknown topic', { emails: ['a@example.com'], topic: 'nope' }, 'topic'],
+    ['too many', { emails: Array.from({ length: 10_001 }, (_, i) => `u${i}@example.com`) }, 'emails'],
+  ])('%s → 400', async (_name, body, field) => {
+    const res = await t.api(CHECK, { body });
+    expect(res.status).toBe(400);
+    const json = await res.json();
+    expect(json.error.code).toBe('invalid_input');
+    expect(json.error.fields[0].field).toBe(field);
+  });
+
+  it('415 for a non-JSON body, 413 for an oversize one', async () => {
+    expect((await t.api(CHECK, { body: 'emails=a', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    const huge = JSON.stringify({ emails: ['a@example.com'], pad: 'x'.repeat(1024 * 1024 + 10) });
+    const res = await t.api(CHECK, { body: huge });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('payload_too_large');
+  });
+
+  it('404 JSON for an unknown API route', async () => {
+    const res = await t.api('/api/v1/nope');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe('not_found');
+  });
+});
+
+describe('security', () => {
+  it('401 without a key or with a wrong or revoked one', async () => {
+    for (const key of [null, 'obx_wrong', 'Basic abc']) {
+      const res = await t.api(CHECK, { body: { emails: ['a@example.com'] }, key });
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe('unauthorized');
+    }
+    const { id, key } = await createApiKey(t.core, { name: 'old' });
+    await t.core.store.apiKeys.revoke(id, t.clock.now());
+    expect((await t.api(CHECK, { body: { emails: ['a@example.com'] }, key })).status).toBe(401);
+  });
+
+  it('403 for a key without suppressions:read', async () => {
+    const { key } = await createApiKey(t.core, { name: 'writer', scopes: ['contacts:write'] });
+    const res = await t.api(CHECK, { body: { emails: ['a@example.com'] }, key });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.message).toContain('suppressions:read');
+  });
+});

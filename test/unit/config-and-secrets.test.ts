@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, testConfig } from '../../src/config.ts';
+import { SecretsError } from '../../src/core/secrets.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openRuntime } from '../../src/runtime.ts';
+
+describe('config', () => {
+  it('has working defaults', () => {
+    expect(loadConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databasePath: './data/optbox.db', policyVersion: '2.0' });
+    expect(loadConfig({ PORT: '8080', PUBLIC_URL: 'https://mail.example.com/' }).publicUrl).toBe('https://mail.example.com');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    [{ OPTBOX_SECRET: 'short' }, 'OPTBOX_SECRET'],
+    [{ OPTBOX_PEPPER: 'short' }, 'OPTBOX_PEPPER'],
+    [{ DEFAULT_LOCALE: 'de' }, 'DEFAULT_LOCALE'],
+  ])('names the bad variable in %j', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration:\\n  ${name}:`));
+  });
+});
+
+describe('installation secrets', () => {
+  let dir: string | undefined;
+  afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
+  const open = (databasePath: string, extra: { pepper?: string; secret?: string } = {}) => openRuntime(testConfig({ databasePath, ...extra }), { logger: createLogger('silent') });
+
+  it('generates a signing key once, so links stay valid across restarts', () => {
+    dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
+    const path = join(dir, 'o.db');
+    const first = open(path);
+    const token = first.core.tokens.sign('unsub', { contactId: 'c1', topic: 'newsletter' });
+    first.close();
+    const second = open(path);
+    expect(second.core.tokens.verify(token, 'unsub').contactId).toBe('c1');
+    expect(second.core.addressKey('a@example.com')).toEqual(open(path).core.addressKey('a@example.com'));
+    second.close();
+  });
+
+  it('keeps generated-key links valid when OPTBOX_SECRET is set later', () => {
+    dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
+    const path = join(dir, 'o.db');
+    const first = open(path);
+    const token = first.core.tokens.sign('unsub', { contactId: 'c1', topic: 'newsletter' });
+    first.close();
+    const second = open(path, { secret: 'x'.repeat(40) });
+    expect(second.core.tokens.verify(token, 'unsub').contactId).toBe('c1');
+    second.close();
+  });
+
+  it('refuses to start with a pepper other than the one the suppressions were keyed with', () => {
+    dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
+    const path = join(dir, 'o.db');
+    open(path, { pepper: 'p'.repeat(40) }).close();
+    expect(() => open(path, { pepper: 'q'.repeat(40) })).toThrow(SecretsError);
+    expect(() => open(path)).toThrow(/set it again/);
+    open(path, { pepper: 'p'.repeat(40) }).close();
+  });
+});
