@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/core/api-keys.ts';
 import { suppress } from '../../src/core/suppressions.ts';
 import { unsubscribe } from '../../src/core/subscriptions.ts';
-import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { json, makeTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -18,7 +18,7 @@ describe('POST /api/v1/suppressions/check', () => {
     await unsubscribe(t.core, { contactId: ann.contact.id, topic: 'newsletter', source: 'one-click' });
     const res = await t.api(CHECK, { body: { emails: [' ANN@Example.COM', 'bob@example.com', 'ann@example.com'], topic: 'newsletter' } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(await json(res)).toEqual({
       results: [
         { email: ' ANN@Example.COM', suppressed: true, reason: 'unsubscribe', scope: 'newsletter' },
         { email: 'bob@example.com', suppressed: false, reason: null, scope: null },
@@ -31,7 +31,7 @@ describe('POST /api/v1/suppressions/check', () => {
     await suppress(t.core, { email: 'cy@example.com', scope: 'newsletter', reason: 'manual', source: 'admin' });
     await suppress(t.core, { email: 'cy@example.com', reason: 'complaint', source: 'bounce-webhook' });
     await suppress(t.core, { email: 'di@example.com', scope: 'newsletter', reason: 'manual', source: 'admin' });
-    const body = async (topic?: string) => (await (await t.api(CHECK, { body: { emails: ['cy@example.com', 'di@example.com'], topic } })).json()).results;
+    const body = async (topic?: string) => (await json(await t.api(CHECK, { body: { emails: ["cy@example.com", "di@example.com"], topic } }))).results;
     expect(await body('newsletter')).toMatchObject([{ suppressed: true, reason: 'complaint', scope: '*' }, { suppressed: true, reason: 'manual', scope: 'newsletter' }]);
     expect(await body()).toMatchObject([{ suppressed: true, scope: '*' }, { suppressed: false }]);
     expect(await body('marketing')).toMatchObject([{ suppressed: true, scope: '*' }, { suppressed: false }]);
@@ -49,7 +49,7 @@ describe('POST /api/v1/suppressions/check', () => {
     await suppress(t.core, { email: 'user9999@example.com', reason: 'bounce', source: 'api' });
     const res = await t.api(CHECK, { body: { emails, topic: 'newsletter' } });
     expect(res.status).toBe(200);
-    const { results } = await res.json();
+    const { results } = await json(res);
     expect(results).toHaveLength(10_000);
     expect(results.filter((r: { suppressed: boolean }) => r.suppressed).map((r: { email: string }) => r.email)).toEqual(['user9999@example.com']);
   });
@@ -67,9 +67,9 @@ describe('errors: one JSON shape, the bad field named', () => {
   ])('%s → 400', async (_name, body, field) => {
     const res = await t.api(CHECK, { body });
     expect(res.status).toBe(400);
-    const json = await res.json();
-    expect(json.error.code).toBe('invalid_input');
-    expect(json.error.fields[0].field).toBe(field);
+    const problem = await json(res);
+    expect(problem.error.code).toBe('invalid_input');
+    expect(problem.error.fields[0].field).toBe(field);
   });
 
   it('415 for a non-JSON body, 413 for an oversize one', async () => {
@@ -77,13 +77,13 @@ describe('errors: one JSON shape, the bad field named', () => {
     const huge = JSON.stringify({ emails: ['a@example.com'], pad: 'x'.repeat(1024 * 1024 + 10) });
     const res = await t.api(CHECK, { body: huge });
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('payload_too_large');
+    expect((await json(res)).error.code).toBe('payload_too_large');
   });
 
   it('404 JSON for an unknown API route', async () => {
     const res = await t.api('/api/v1/nope');
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+    expect((await json(res)).error.code).toBe('not_found');
   });
 });
 
@@ -92,7 +92,7 @@ describe('security', () => {
     for (const key of [null, 'obx_wrong', 'Basic abc']) {
       const res = await t.api(CHECK, { body: { emails: ['a@example.com'] }, key });
       expect(res.status).toBe(401);
-      expect((await res.json()).error.code).toBe('unauthorized');
+      expect((await json(res)).error.code).toBe('unauthorized');
     }
     const { id, key } = await createApiKey(t.core, { name: 'old' });
     await t.core.store.apiKeys.revoke(id, t.clock.now());
@@ -103,6 +103,6 @@ describe('security', () => {
     const { key } = await createApiKey(t.core, { name: 'writer', scopes: ['contacts:write'] });
     const res = await t.api(CHECK, { body: { emails: ['a@example.com'] }, key });
     expect(res.status).toBe(403);
-    expect((await res.json()).error.message).toContain('suppressions:read');
+    expect((await json(res)).error.message).toContain('suppressions:read');
   });
 });

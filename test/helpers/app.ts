@@ -60,3 +60,7 @@ export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
 export function form(fields: Record<string, string>) {
   return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() };
 }
+
+/** A response's JSON body, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const json = (res: Response): Promise<any> => res.json() as Promise<any>;

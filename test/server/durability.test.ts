@@ -10,6 +10,7 @@ import { verifyLedger } from '../../src/core/ledger.ts';
 import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
+import { json } from '../helpers/app.ts';
 import { startServer } from '../helpers/server.ts';
 
 /**
@@ -89,7 +90,7 @@ describe('one-click over a real server', () => {
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ emails: [fresh, emails[0]], topic: 'newsletter' }),
       });
-      expect((await check.json()).results.map((r: { suppressed: boolean }) => r.suppressed)).toEqual([false, true]);
+      expect((await json(check)).results.map((r: { suppressed: boolean }) => r.suppressed)).toEqual([false, true]);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       // Logs are JSON and carry neither tokens nor addresses.
       const logs = server.logs.join('\n');
