@@ -20,6 +20,7 @@ export function createStore(db: Db) {
   const transact = createWriteQueue(db.sqlite);
   const ledger = createLedgerStore(db.orm);
   const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger);
+  const ping = db.sqlite.prepare('SELECT 1 AS ok');
   return {
     contacts: createContactStore(db.orm, transact, ledger),
     topics: createTopicStore(db.orm),
@@ -30,7 +31,7 @@ export function createStore(db: Db) {
     apiKeys: createApiKeyStore(db.orm),
     /** Answers when the database is open and migrated. */
     healthy(): boolean {
-      return db.sqlite.open && db.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+      return db.sqlite.open && ping.get() !== undefined;
     },
     close(): void {
       if (db.sqlite.open) db.sqlite.close();

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { subscriptions, topics } from '../schema/index.ts';
@@ -25,6 +25,22 @@ export interface TopicChangeResult {
 }
 
 export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressionStore: SuppressionStore) {
+  // Prepared once: this is the one-click path, and building SQL per call costs more than running it.
+  const current = orm
+    .select({ id: topics.id, defaultStatus: topics.defaultStatus, status: subscriptions.status })
+    .from(topics)
+    .leftJoin(subscriptions, and(eq(subscriptions.topicId, topics.id), eq(subscriptions.contactId, sql.placeholder('contactId'))))
+    .where(sql`${topics.id} IN (SELECT value FROM json_each(${sql.placeholder('topicIds')}))`)
+    .prepare();
+  const setStatus = orm
+    .insert(subscriptions)
+    .values({ contactId: sql.placeholder('contactId'), topicId: sql.placeholder('topicId'), status: sql.placeholder('status'), source: sql.placeholder('source'), updatedAt: sql.placeholder('at') })
+    .onConflictDoUpdate({
+      target: [subscriptions.contactId, subscriptions.topicId],
+      set: { status: sql`excluded.status`, source: sql`excluded.source`, updatedAt: sql`excluded.updated_at` },
+    })
+    .prepare();
+
   return {
     /**
      * Set a contact's topics to one status, with the suppression that goes with it, and one
@@ -33,24 +49,11 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
      */
     setTopics(change: TopicChange): Promise<TopicChangeResult> {
       return transact(() => {
-        const current = orm
-          .select({ id: topics.id, defaultStatus: topics.defaultStatus, status: subscriptions.status })
-          .from(topics)
-          .leftJoin(subscriptions, and(eq(subscriptions.topicId, topics.id), eq(subscriptions.contactId, change.contactId)))
-          .where(inArray(topics.id, change.topicIds))
-          .all();
         const changedTopics: string[] = [];
-        for (const topic of current) {
+        for (const topic of current.all({ contactId: change.contactId, topicIds: JSON.stringify(change.topicIds) })) {
           const effective = topic.status ?? (topic.defaultStatus === 'opt-out' ? 'subscribed' : 'unsubscribed');
           if (effective === change.status) continue;
-          orm
-            .insert(subscriptions)
-            .values({ contactId: change.contactId, topicId: topic.id, status: change.status, source: change.event.source, updatedAt: change.at })
-            .onConflictDoUpdate({
-              target: [subscriptions.contactId, subscriptions.topicId],
-              set: { status: change.status, source: change.event.source, updatedAt: change.at },
-            })
-            .run();
+          setStatus.run({ contactId: change.contactId, topicId: topic.id, status: change.status, source: change.event.source, at: change.at });
           changedTopics.push(topic.id);
         }
         const suppressed = change.suppress ? suppressionStore.addSync(change.suppress, change.at) : false;

@@ -1,4 +1,4 @@
-import { asc, desc, eq, gt } from 'drizzle-orm';
+import { asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import { consentEvents, type ConsentEventRow } from '../schema/index.ts';
 import { GENESIS_HASH, ledgerHash } from '../ledger-chain.ts';
@@ -31,6 +31,28 @@ export function createLedgerStore(orm: Orm) {
     .limit(1)
     .prepare();
 
+  const insert = orm
+    .insert(consentEvents)
+    .values({
+      id: sql.placeholder('id'),
+      at: sql.placeholder('at'),
+      contactId: sql.placeholder('contactId'),
+      addressKey: sql.placeholder('addressKey'),
+      action: sql.placeholder('action'),
+      topic: sql.placeholder('topic'),
+      source: sql.placeholder('source'),
+      actor: sql.placeholder('actor'),
+      policyVersion: sql.placeholder('policyVersion'),
+      consentTextId: sql.placeholder('consentTextId'),
+      campaign: sql.placeholder('campaign'),
+      ipHash: sql.placeholder('ipHash'),
+      userAgentHash: sql.placeholder('userAgentHash'),
+      detail: sql.placeholder('detail'),
+      prevHash: sql.placeholder('prevHash'),
+      hash: sql.placeholder('hash'),
+    })
+    .prepare();
+
   /** Append one row to the chain. Synchronous: call only inside a unit of the write queue. */
   function appendSync(input: LedgerEventInput): ConsentEventRow {
     const prev = last.get();
@@ -52,7 +74,7 @@ export function createLedgerStore(orm: Orm) {
       prevHash: prev?.hash ?? GENESIS_HASH,
     };
     const row = { ...base, hash: ledgerHash(base) };
-    orm.insert(consentEvents).values(row).run();
+    insert.run(row);
     return row;
   }
 

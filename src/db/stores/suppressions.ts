@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
@@ -42,24 +42,40 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
    * Insert, or replace one that lapses (a soft bounce) by the new one. A standing suppression
    * keeps its first reason: an unsubscribe does not turn a complaint into something weaker.
    */
+  const insert = orm
+    .insert(suppressions)
+    .values({
+      addressKey: sql.placeholder('addressKey'),
+      scope: sql.placeholder('scope'),
+      reason: sql.placeholder('reason'),
+      source: sql.placeholder('source'),
+      email: sql.placeholder('email'),
+      createdAt: sql.placeholder('at'),
+      expiresAt: sql.placeholder('expiresAt'),
+    })
+    .onConflictDoUpdate({
+      target: [suppressions.addressKey, suppressions.scope],
+      set: { reason: sql`excluded.reason`, source: sql`excluded.source`, expiresAt: sql`excluded.expires_at`, createdAt: sql`excluded.created_at`, email: sql`coalesce(excluded.email, ${suppressions.email})` },
+      setWhere: sql`${suppressions.expiresAt} IS NOT NULL`,
+    })
+    .prepare();
+  const lift = orm
+    .delete(suppressions)
+    .where(
+      and(
+        eq(suppressions.addressKey, sql.placeholder('addressKey')),
+        sql`${suppressions.scope} IN (SELECT value FROM json_each(${sql.placeholder('scopes')}))`,
+        sql`${suppressions.reason} IN (SELECT value FROM json_each(${sql.placeholder('reasons')}))`,
+      ),
+    )
+    .prepare();
+
   function addSync(input: SuppressionInput, at: number): boolean {
-    const res = orm
-      .insert(suppressions)
-      .values({ ...input, createdAt: at })
-      .onConflictDoUpdate({
-        target: [suppressions.addressKey, suppressions.scope],
-        set: { reason: input.reason, source: input.source, expiresAt: input.expiresAt, createdAt: at, email: sql`coalesce(excluded.email, ${suppressions.email})` },
-        setWhere: sql`${suppressions.expiresAt} IS NOT NULL`,
-      })
-      .run();
-    return res.changes > 0;
+    return insert.run({ ...input, at }).changes > 0;
   }
 
   function liftSync(addressKey: Buffer, scopes: string[], reasons: SuppressionReason[]): number {
-    return orm
-      .delete(suppressions)
-      .where(and(eq(suppressions.addressKey, addressKey), inArray(suppressions.scope, scopes), inArray(suppressions.reason, reasons)))
-      .run().changes;
+    return lift.run({ addressKey, scopes: JSON.stringify(scopes), reasons: JSON.stringify(reasons) }).changes;
   }
 
   return {

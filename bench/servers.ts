@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface BenchServer {
+  url: string;
+  child: ChildProcess;
+  /** Peak resident set size so far (VmHWM), in bytes. */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/**
+ * Start a server script as its own process (as in production) and wait until it answers.
+ * Its log goes to a file, as it would to journald: a pipe read by this busy process would
+ * throttle the server's synchronous log writes and measure the pipe, not the server.
+ */
+export async function startBenchServer(script: string, env: Record<string, string> = {}): Promise<BenchServer> {
+  const port = await freePort();
+  const log = openSync(`.bench/${script.replace(/\W+/g, '-')}.log`, 'w');
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), '--import', 'tsx', script], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', log, 'inherit'],
+  });
+  closeSync(log);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let tries = 0; ; tries++) {
+    if (exited || tries > 200) throw new Error(`${script} did not start`);
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    peakRss() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    },
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Requests per second that a server sustains, measured with autocannon from this process. */
+export async function load(options: autocannon.Options): Promise<{ rps: number; errors: number; non2xx: number; total: number }> {
+  const result = await autocannon({ connections: 32, duration: 5, ...options });
+  return { rps: result.requests.average, errors: result.errors + result.timeouts, non2xx: result.non2xx, total: result.requests.total };
+}
