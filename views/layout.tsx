@@ -37,6 +37,6 @@ export function Layout(props: { ctx: PageContext; title: string; children: Child
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   const local = email.slice(0, at);
-  const shown = local.length <= 2 ? local.slice(0, 1) : local.slice(0, 2);
+  const shown = local.slice(0, local.length <= 4 ? 1 : 2);
   return `${shown}${'•'.repeat(Math.max(1, Math.min(6, local.length - shown.length)))}${email.slice(at)}`;
 }

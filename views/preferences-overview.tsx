@@ -29,7 +29,13 @@ export function PreferencesOverview(props: { ctx: PageContext; email: string; to
               </span>
             </div>
             <form method="post" action={topic.action}>
-              <button type="submit" name="action" value={topic.subscribed ? 'topic' : 'undo'} class="secondary">
+              <button
+                type="submit"
+                name="action"
+                value={topic.subscribed ? 'topic' : 'undo'}
+                class="secondary"
+                aria-label={`${topic.subscribed ? t('preferences.unsubscribe') : t('preferences.subscribe')}: ${topic.name}`}
+              >
                 {topic.subscribed ? t('preferences.unsubscribe') : t('preferences.subscribe')}
               </button>
             </form>
