@@ -23,12 +23,12 @@ export function createStore(db: Db) {
   const ping = db.sqlite.prepare('SELECT 1 AS ok');
   return {
     contacts: createContactStore(db.orm, transact, ledger),
-    topics: createTopicStore(db.orm),
+    topics: createTopicStore(db.orm, db.sqlite),
     suppressions,
     consent: createConsentStore(db.orm, transact, ledger, suppressions),
     ledger,
     secrets: createSecretStore(db.orm),
-    apiKeys: createApiKeyStore(db.orm),
+    apiKeys: createApiKeyStore(db.orm, db.sqlite),
     /** Answers when the database is open and migrated. */
     healthy(): boolean {
       return db.sqlite.open && ping.get() !== undefined;

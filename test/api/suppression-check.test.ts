@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/core/api-keys.ts';
 import { suppress } from '../../src/core/suppressions.ts';
 import { unsubscribe } from '../../src/core/subscriptions.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openRuntime } from '../../src/runtime.ts';
 import { json, makeTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
@@ -97,6 +99,20 @@ describe('security', () => {
     const { id, key } = await createApiKey(t.core, { name: 'old' });
     await t.core.store.apiKeys.revoke(id, t.clock.now());
     expect((await t.api(CHECK, { body: { emails: ['a@example.com'] }, key })).status).toBe(401);
+  });
+
+  it('sees a revocation made by another process (the CLI) at once', async () => {
+    const f = await makeTestApp({ file: true });
+    try {
+      const { id, key } = await createApiKey(f.core, { name: 'cli-revoked' });
+      expect((await f.api(CHECK, { body: { emails: ['a@example.com'] }, key })).status).toBe(200);
+      const cli = openRuntime(f.config, { logger: createLogger('silent') });
+      await cli.core.store.apiKeys.revoke(id, f.clock.now());
+      cli.close();
+      expect((await f.api(CHECK, { body: { emails: ['a@example.com'] }, key })).status).toBe(401);
+    } finally {
+      f.close();
+    }
   });
 
   it('403 for a key without suppressions:read', async () => {

@@ -1,21 +1,28 @@
+import type Database from 'better-sqlite3';
 import { eq, isNull, sql } from 'drizzle-orm';
+import { cachedWhileUnchanged } from '../cache.ts';
 import type { Orm } from '../client.ts';
 import { apiKeys, type ApiKeyRow } from '../schema/index.ts';
 
-export function createApiKeyStore(orm: Orm) {
-  const byHash = orm.select().from(apiKeys).where(eq(apiKeys.keyHash, sql.placeholder('hash'))).prepare();
+export function createApiKeyStore(orm: Orm, sqlite: Database.Database) {
+  // Every API request authenticates; the key table is small, so it is held in memory by hash.
+  // A revocation from another process (the CLI) changes data_version and is seen at once.
+  const byHash = cachedWhileUnchanged(sqlite, () => new Map(orm.select().from(apiKeys).all().map((k) => [k.keyHash.toString('hex'), k])));
   return {
     async create(row: Omit<ApiKeyRow, 'lastUsedAt' | 'revokedAt'>): Promise<void> {
       orm.insert(apiKeys).values(row).run();
+      byHash.invalidate();
     },
     async byHash(hash: Buffer): Promise<ApiKeyRow | undefined> {
-      return byHash.get({ hash });
+      return byHash.get().get(hash.toString('hex'));
     },
     async list(): Promise<ApiKeyRow[]> {
       return orm.select().from(apiKeys).orderBy(apiKeys.createdAt).all();
     },
     async revoke(id: string, at: number): Promise<boolean> {
-      return orm.update(apiKeys).set({ revokedAt: at }).where(sql`${apiKeys.id} = ${id} AND ${isNull(apiKeys.revokedAt)}`).run().changes > 0;
+      const revoked = orm.update(apiKeys).set({ revokedAt: at }).where(sql`${apiKeys.id} = ${id} AND ${isNull(apiKeys.revokedAt)}`).run().changes > 0;
+      byHash.invalidate();
+      return revoked;
     },
     /** Last-used is advisory; written at most once a minute per key by the caller. */
     async touch(id: string, at: number): Promise<void> {

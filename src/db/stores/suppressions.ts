@@ -88,9 +88,11 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
 
     /** Suppressions for many keys; the result is indexed like `keys`. */
     async checkMany(keys: Buffer[], topic: string, now: number): Promise<Array<SuppressionHit | undefined>> {
+      // A few keys: point lookups beat building and walking a JSON array.
+      if (keys.length <= 4) return keys.map((key) => checkOne.get({ key, topic, now }) as SuppressionHit | undefined);
       const out: Array<SuppressionHit | undefined> = new Array(keys.length);
       const json = JSON.stringify(keys.map((k) => k.toString('hex')));
-      for (const row of checkMany.iterate({ keys: json, topic, now }) as Iterable<{ i: number; scope: string; reason: SuppressionReason }>) {
+      for (const row of checkMany.all({ keys: json, topic, now }) as Array<{ i: number; scope: string; reason: SuppressionReason }>) {
         const seen = out[row.i];
         if (!seen || row.scope === '*') out[row.i] = { scope: row.scope, reason: row.reason };
       }

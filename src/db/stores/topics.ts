@@ -1,16 +1,21 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { asc } from 'drizzle-orm';
+import { cachedWhileUnchanged } from '../cache.ts';
 import type { Orm } from '../client.ts';
 import { topics, type TopicRow } from '../schema/index.ts';
 
-export function createTopicStore(orm: Orm) {
-  const all = orm.select().from(topics).orderBy(asc(topics.position), asc(topics.id)).prepare();
-  const byId = orm.select().from(topics).where(eq(topics.id, sql.placeholder('id'))).prepare();
+/** Topics are read on every check and every page; they change rarely, so they are cached. */
+export function createTopicStore(orm: Orm, sqlite: Database.Database) {
+  const cache = cachedWhileUnchanged(sqlite, () => {
+    const rows = orm.select().from(topics).orderBy(asc(topics.position), asc(topics.id)).all();
+    return { rows, byId: new Map(rows.map((t) => [t.id, t])) };
+  });
   return {
     async all(): Promise<TopicRow[]> {
-      return all.all();
+      return cache.get().rows;
     },
     async byId(id: string): Promise<TopicRow | undefined> {
-      return byId.get({ id });
+      return cache.get().byId.get(id);
     },
   };
 }
