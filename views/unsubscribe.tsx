@@ -84,3 +84,16 @@ export function ResubscribedPage(props: LinkPageProps & { scope: 'topic' | 'all'
     </Layout>
   );
 }
+
+/** A link of a contact whose data was erased: nothing left to change, nothing will be sent. */
+export function ErasedPage(props: { ctx: PageContext }) {
+  const { t } = props.ctx;
+  return (
+    <Layout ctx={props.ctx} title={t('done.title')}>
+      <h1>{t('done.title')}</h1>
+      <p class="status" role="status">
+        {t('done.erased')}
+      </p>
+    </Layout>
+  );
+}

@@ -42,6 +42,15 @@ describe('RFC 8058 one-click', () => {
   });
 });
 
+describe('lenient where a client clearly asked to unsubscribe', () => {
+  it('honours the exact one-click body sent with another or no Content-Type', async () => {
+    const link = await t.linkFor('ray@example.com', 'newsletter');
+    const res = await t.app.request(link.path, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'List-Unsubscribe=One-Click' });
+    expect(res.status).toBe(200);
+    expect(await t.check('ray@example.com', 'newsletter')).toMatchObject({ suppressed: true });
+  });
+});
+
 describe('GET and HEAD change nothing', () => {
   it('shows the confirm page and leaves the address unsuppressed', async () => {
     const link = await t.linkFor('eve@example.com', 'newsletter');
@@ -169,6 +178,7 @@ describe('bad links and bad bodies change nothing', () => {
     expect((await t.app.request(link.path, form({ action: 'delete-everything' }))).status).toBe(400);
     expect((await t.app.request(link.path, { method: 'POST' })).status).toBe(415);
     expect((await t.app.request(link.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"List-Unsubscribe":"One-Click"}' })).status).toBe(415);
+    expect((await t.app.request(link.path, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'unsubscribe me' })).status).toBe(415);
     expect((await t.app.request(link.path, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: 'garbage' })).status).toBe(400);
     await unchanged('ned@example.com');
   });

@@ -5,7 +5,7 @@ import { OptboxError } from '../../core/errors.ts';
 import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
 import { checkSuppressions } from '../../core/suppressions.ts';
 import type { UnsubClaims } from '../../core/tokens.ts';
-import { ConfirmPage, DonePage, ResubscribedPage } from '../../../views/unsubscribe.tsx';
+import { ConfirmPage, DonePage, ErasedPage, ResubscribedPage } from '../../../views/unsubscribe.tsx';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { pageContext } from '../page.ts';
 import { clientIp } from '../client-ip.ts';
@@ -59,6 +59,9 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       const action = await requestedAction(c);
       const input = { contactId: contact.id, campaign: link.campaign, request: evidence(c) };
       c.header('Cache-Control', 'no-store');
+      // An erased person's old mail still carries the link: the erasure already suppresses
+      // everything, so a one-click succeeds and nothing else is offered.
+      if (contact.status === 'erased' || !contact.email) return c.html(<ErasedPage ctx={props.ctx} />);
       switch (action) {
         case 'one-click':
           await unsubscribe(core, { ...input, topic: link.topic, source: 'one-click' });
@@ -90,6 +93,9 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
 async function requestedAction(c: Context): Promise<'one-click' | PageAction> {
   const type = c.req.header('content-type') ?? '';
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) {
+    // RFC 8058 names the two form types, but a client that sends the exact one-click body with
+    // another or no Content-Type still asked to unsubscribe: honour it rather than lose it.
+    if ((await c.req.text()).trim() === 'List-Unsubscribe=One-Click') return 'one-click';
     throw new OptboxError('unsupported_media_type', 'expected a form body (RFC 8058: List-Unsubscribe=One-Click)');
   }
   let body: Record<string, unknown>;
