@@ -45,7 +45,7 @@ export class TemplateError extends Error {
  * would only show `&amp;` to the reader. Their `paragraphs` helper turns a plain-text `body`
  * (blank line = new paragraph) into escaped `<p>`s, or leaves it as it is.
  */
-const htmlEnv = Handlebars.create();
+export const htmlEnv = Handlebars.create();
 const textEnv = Handlebars.create();
 htmlEnv.registerHelper('paragraphs', (value: unknown) => {
   if (typeof value !== 'string' || value.trim() === '') return '';
