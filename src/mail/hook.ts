@@ -110,18 +110,21 @@ async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () 
     const groups = new Map<string, number[]>();
     for (const [i, input] of inputs.entries()) {
       const key = input.transactional ? '\0transactional' : (input.topic ?? '');
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
     }
     const results: PrepareResult[] = new Array(inputs.length);
     for (const indexes of groups.values()) {
       const first = inputs[indexes[0]!]!;
+      const topic = first.topic ? await core.store.topics.byId(first.topic) : undefined;
+      if (first.topic && !topic) throw invalidInput(batch ? `recipients[${indexes[0]}].topic` : 'topic', `unknown topic "${first.topic}"`);
       const decisions = await mayMail(core, {
         emails: indexes.map((i) => inputs[i]!.to),
         topic: first.topic,
         transactional: first.transactional,
         field: (j) => (batch ? `recipients[${indexes[j]}].to` : 'to'),
       });
-      const topic = first.topic ? await core.store.topics.byId(first.topic) : undefined;
       for (const [j, decision] of decisions.entries()) {
         const input = inputs[indexes[j]!]!;
         results[indexes[j]!] = decision.send ? render(input, decision.recipient, topic) : { to: input.to, send: false, reason: decision.reason, scope: decision.scope };

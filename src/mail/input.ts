@@ -39,7 +39,12 @@ export const prepareInput = z
     /** Language when optbox does not know the recipient; a contact's own language wins. */
     locale: z.enum(['nl', 'en']).optional(),
   })
-  .strict();
+  .strict()
+  // Transactional mail has no topic (it bypasses topic checks); every other mail has one.
+  .superRefine((input, ctx) => {
+    if (input.transactional && input.topic !== undefined) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'transactional mail has no topic (leave it out, or set transactional: false)' });
+    if (!input.transactional && input.topic === undefined) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'is required unless the mail is transactional' });
+  });
 
 export type PrepareInput = z.input<typeof prepareInput>;
 export type ValidPrepareInput = z.output<typeof prepareInput>;

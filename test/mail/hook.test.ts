@@ -121,6 +121,9 @@ describe('hostile input', () => {
     await expect(hook.prepare({ ...newsletter('x@example.com'), template: 'nope' })).rejects.toMatchObject({ fields: [{ field: 'template' }] });
     await expect(hook.prepare({ ...newsletter('x@example.com'), template: '../secrets' })).rejects.toMatchObject({ fields: [{ field: 'template' }] });
     await expect(hook.prepareBatch([newsletter('ok@example.com'), newsletter('not an address')])).rejects.toMatchObject({ fields: [{ field: 'recipients[1].to' }] });
+    await expect(hook.prepareBatch([newsletter('ok@example.com'), { ...newsletter('ok@example.com'), topic: 'nope' }])).rejects.toMatchObject({ fields: [{ field: 'recipients[1].topic' }] });
+    await expect(hook.prepareBatch([newsletter('ok@example.com'), { ...newsletter('ok@example.com'), transactional: true }])).rejects.toMatchObject({ fields: [{ field: 'recipients[1].topic' }] });
+    await expect(hook.prepare({ to: 'ok@example.com', template: 'newsletter' })).rejects.toMatchObject({ fields: [{ field: 'topic', message: 'is required unless the mail is transactional' }] });
   });
 });
 

@@ -132,6 +132,22 @@ describe('Nodemailer + optbox plugin over SMTP', () => {
     expect(dkimResult.signingDomain).toBe('example.com');
   });
 
+  it('extends a message DKIM headerFieldNames with both list headers, and refuses a transport list without them', async () => {
+    await upsertContact(t.core, { email: 'dkim@example.com', topics: ['newsletter'], locale: 'en', source: 'api' });
+    const hook = await t.mailHook();
+    transporter.use('compile', optboxPlugin(hook));
+    await transporter.sendMail({ ...newsletter('dkim@example.com'), dkim: { ...dkim, headerFieldNames: 'From:To:Subject' } });
+    const signature = header(await simpleParser(inbox[0]!), 'DKIM-Signature')!;
+    expect(/\bh=([^;]+)/.exec(signature)![1]!.replace(/\s+/g, '').toLowerCase().split(':')).toEqual(['from', 'to', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']);
+    expect((await authenticate(inbox[0]!, { resolver: resolver as never, ip: '127.0.0.1', helo: 'localhost', sender: 'news@example.com', mta: 'mx.example.net' })).dkim.results[0]!.status.result).toBe('pass');
+
+    const narrow = nodemailer.createTransport({ host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, secure: false, ignoreTLS: true, dkim: { ...dkim, headerFieldNames: 'From:To:Subject' } });
+    narrow.use('compile', optboxPlugin(hook));
+    await expect(narrow.sendMail(newsletter('dkim@example.com'))).rejects.toThrow(/headerFieldNames leave out List-Unsubscribe/);
+    narrow.close();
+    expect(inbox).toHaveLength(1);
+  });
+
   it('a tampered List-Unsubscribe header fails DKIM (the test can fail)', async () => {
     await upsertContact(t.core, { email: 'cas@example.com', topics: ['newsletter'], locale: 'en', source: 'api' });
     transporter.use('compile', optboxPlugin(await t.mailHook()));
