@@ -127,13 +127,13 @@ async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () 
       });
       for (const [j, decision] of decisions.entries()) {
         const input = inputs[indexes[j]!]!;
-        results[indexes[j]!] = decision.send ? render(input, decision.recipient, topic) : { to: input.to, send: false, reason: decision.reason, scope: decision.scope };
+        results[indexes[j]!] = decision.send ? render(input, decision.recipient, topic, batch ? `recipients[${indexes[j]}].subject` : 'subject') : { to: input.to, send: false, reason: decision.reason, scope: decision.scope };
       }
     }
     return results;
   }
 
-  function render(input: ValidPrepareInput, recipient: MailRecipient | null, topic: TopicRow | undefined): PreparedMail {
+  function render(input: ValidPrepareInput, recipient: MailRecipient | null, topic: TopicRow | undefined, subjectField: string): PreparedMail {
     const locale = recipient?.locale ?? input.locale ?? config.defaultLocale;
     const template = templates.get(input.template, locale, config.defaultLocale)!; // checked before
     let unsubscribeUrl: string | null = null;
@@ -158,7 +158,7 @@ async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () 
       preferencesUrl,
     };
     const subject = input.subject ?? oneLine(template.subject?.(context) ?? '');
-    if (!subject) throw invalidInput('subject', `is required: template "${input.template}" has no <mj-title> to take it from`);
+    if (!subject) throw invalidInput(subjectField, `is required: template "${input.template}" has no <mj-title> to take it from`);
     return {
       to: input.to,
       send: true,
