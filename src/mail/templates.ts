@@ -67,6 +67,9 @@ const TEXT_OPTIONS = {
     // The hidden inbox preview line belongs to the HTML part only.
     { selector: 'div[style*="display:none"]', format: 'skip' },
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    // MJML lays out with tables; data tables (mj-table) read best as one line per row.
+    { selector: 'tr', format: 'block' },
+    { selector: 'td', format: 'inlineSurround', options: { suffix: ' ' } },
   ],
 };
 
@@ -119,6 +122,23 @@ export async function loadTemplates(options: { overrideDir?: string | undefined 
 
 type Compiled = Pick<CompiledTemplate, 'html' | 'text' | 'subject'>;
 
+/**
+ * The text part as a template of its own, when html-to-text kept the Handlebars blocks intact
+ * (it does for blocks in running text). A block that straddled table rows may come out
+ * scrambled; then, and only then, the text is made from each rendered HTML instead (slower).
+ */
+function textTemplate(text: string, html: string): Handlebars.TemplateDelegate | undefined {
+  // Every block tag of the HTML must be in the text, in the same order.
+  const blocks = (s: string) => (s.match(/\{\{~?\s*(?:[#/^]|else\b)[^}]*\}\}/g) ?? []).join('');
+  if (blocks(text) !== blocks(html)) return undefined;
+  try {
+    Handlebars.parse(text);
+    return textEnv.compile(text, { noEscape: true });
+  } catch {
+    return undefined;
+  }
+}
+
 async function compileOne(path: string, root: string, label: string): Promise<Compiled | { problems: string[] }> {
   const source = readFileSync(path, 'utf8');
   // Handlebars first, on the source, so a broken {{#if}} is reported with the source's line.
@@ -148,9 +168,10 @@ async function compileOne(path: string, root: string, label: string): Promise<Co
   const title = /<title>([\s\S]*?)<\/title>/.exec(result.html)?.[1]?.trim();
   const text = convert(result.html, TEXT_OPTIONS);
   try {
+    const html = htmlEnv.compile(result.html);
     const compiled: Compiled = {
-      html: htmlEnv.compile(result.html),
-      text: textEnv.compile(text, { noEscape: true }),
+      html,
+      text: textTemplate(text, result.html) ?? ((context: unknown) => convert(html(context), TEXT_OPTIONS)),
       subject: title ? textEnv.compile(convert(title, { wordwrap: false }), { noEscape: true }) : undefined,
     };
     // Handlebars compiles lazily; one empty render makes a broken template fail here, at load.

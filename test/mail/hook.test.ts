@@ -167,6 +167,16 @@ describe('TEMPLATES_DIR', () => {
     await expect(createMailHook({ runtime: { core: t.core, config: { ...t.config, mail: { ...t.config.mail, templatesDir: dir } } } })).rejects.toThrow(/en\/promo .*Parse error on line 1/);
   });
 
+  it('keeps the text part right when a Handlebars block wraps table rows', async () => {
+    writeFileSync(join(dir, 'en', 'invoice.mjml'), '<mjml><mj-head><mj-title>Invoice</mj-title></mj-head><mj-body><mj-section><mj-column><mj-table>{{#each lines}}<tr><td>{{item}}</td><td>{{amount}}</td></tr>{{/each}}</mj-table><mj-text>Total {{total}}</mj-text></mj-column></mj-section></mj-body></mjml>');
+    const own = await createMailHook({ runtime: { core: t.core, config: { ...t.config, mail: { ...t.config.mail, templatesDir: dir } } } });
+    const mail = sent(await own.prepare({ to: 'kim@example.com', template: 'invoice', transactional: true, locale: 'en', data: { lines: [{ item: 'Tea', amount: '3.00' }, { item: 'Cake', amount: '4.50' }], total: '7.50' } }));
+    expect(mail.html).toContain('<td>Cake</td>');
+    expect(mail.text).toMatch(/Tea\s+3\.00/);
+    expect(mail.text).toMatch(/Cake\s+4\.50/);
+    expect(mail.text).toContain('Total 7.50');
+  });
+
   it("uses an operator's template over the built-in one, with the same partials and variables", async () => {
     writeFileSync(join(dir, 'partials', 'footer.mjml'), '<mj-section><mj-column><mj-text><a href="{{unsubscribeUrl}}">{{labels.unsubscribe}}</a></mj-text></mj-column></mj-section>');
     writeFileSync(join(dir, 'en', 'newsletter.mjml'), '<mjml><mj-body><mj-section><mj-column><mj-text>Custom for {{firstName}}</mj-text></mj-column></mj-section><mj-include path="../partials/footer.mjml" /></mj-body></mjml>');
