@@ -160,7 +160,15 @@ async function compileOne(path: string, root: string, label: string): Promise<Co
     return { problems: [`${label}: ${(err as Error).message}`] };
   }
   if (result.errors.length) {
-    return { problems: result.errors.map((e) => `${label} line ${e.line} (${e.tagName}): ${e.message.trim()}`) };
+    const rootName = root === BUILTIN_TEMPLATES_DIR ? 'emails' : 'TEMPLATES_DIR';
+    return {
+      problems: result.errors.map((e) =>
+        // A problem inside a partial: MJML names the partial's file and line and where it is included.
+        e.formattedMessage.includes('included at')
+          ? `${label}: ${e.formattedMessage.split(root).join(rootName).replace(/ of file [^ ]+ \(/, ' (')}`
+          : `${label} line ${e.line} (${e.tagName}): ${e.message.trim()}`,
+      ),
+    };
   }
   const denied = /<!-- mj-include (denied|fails to read file[^>]*) -->/.exec(result.html);
   if (denied) return { problems: [`${label}: an mj-include could not be read (${denied[1]}); partials must be inside the templates folder`] };

@@ -162,6 +162,14 @@ describe('TEMPLATES_DIR', () => {
     expect((err as Error).message).toContain('en/promo (TEMPLATES_DIR/en/promo.mjml) line 4 (mj-colum)');
   });
 
+  it('reports a problem inside a partial with the partial and where it is included', async () => {
+    writeFileSync(join(dir, 'partials', 'footer.mjml'), '<mj-section>\n  <mj-column>\n    <mj-bogus />\n  </mj-column>\n</mj-section>\n');
+    writeFileSync(join(dir, 'en', 'promo.mjml'), '<mjml>\n  <mj-body>\n    <mj-include path="../partials/footer.mjml" />\n  </mj-body>\n</mjml>\n');
+    await expect(createMailHook({ runtime: { core: t.core, config: { ...t.config, mail: { ...t.config.mail, templatesDir: dir } } } })).rejects.toThrow(
+      'en/promo (TEMPLATES_DIR/en/promo.mjml): Line 3 of TEMPLATES_DIR/partials/footer.mjml, included at line 3 (mj-bogus)',
+    );
+  });
+
   it('reports a broken Handlebars block too', async () => {
     writeFileSync(join(dir, 'en', 'promo.mjml'), '<mjml><mj-body><mj-section><mj-column><mj-text>{{#if x}}open</mj-text></mj-column></mj-section></mj-body></mjml>');
     await expect(createMailHook({ runtime: { core: t.core, config: { ...t.config, mail: { ...t.config.mail, templatesDir: dir } } } })).rejects.toThrow(/en\/promo .*Parse error on line 1/);
