@@ -170,8 +170,8 @@ async function compileOne(path: string, root: string, label: string): Promise<Co
       ),
     };
   }
-  const denied = /<!-- mj-include (denied|fails to read file[^>]*) -->/.exec(result.html);
-  if (denied) return { problems: [`${label}: an mj-include could not be read (${denied[1]}); partials must be inside the templates folder`] };
+  const denied = /<!-- mj-include (denied|fails to read file[^>]*) -->/.test(result.html);
+  if (denied) return { problems: [`${label}: an mj-include was not found or not allowed; included files must exist inside the same templates folder (for TEMPLATES_DIR, copy emails/partials into it)`] };
 
   const title = /<title>([\s\S]*?)<\/title>/.exec(result.html)?.[1]?.trim();
   const text = convert(result.html, TEXT_OPTIONS);

@@ -170,6 +170,11 @@ describe('TEMPLATES_DIR', () => {
     );
   });
 
+  it('reports an include that is missing or outside the templates folder', async () => {
+    writeFileSync(join(dir, 'en', 'promo.mjml'), '<mjml><mj-body><mj-include path="../partials/missing.mjml" /><mj-include path="../../../etc/passwd" type="html" /></mj-body></mjml>');
+    await expect(createMailHook({ runtime: { core: t.core, config: { ...t.config, mail: { ...t.config.mail, templatesDir: dir } } } })).rejects.toThrow(/en\/promo .*mj-include was not found or not allowed/);
+  });
+
   it('reports a broken Handlebars block too', async () => {
     writeFileSync(join(dir, 'en', 'promo.mjml'), '<mjml><mj-body><mj-section><mj-column><mj-text>{{#if x}}open</mj-text></mj-column></mj-section></mj-body></mjml>');
     await expect(createMailHook({ runtime: { core: t.core, config: { ...t.config, mail: { ...t.config.mail, templatesDir: dir } } } })).rejects.toThrow(/en\/promo .*Parse error on line 1/);
