@@ -31,6 +31,21 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Largest request body the JSON API accepts (10,000 addresses fit well inside 1 MiB). */
     API_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+    /** Mail layout: brand colour of the header bar and buttons (#rgb or #rrggbb). */
+    BRAND_COLOR: z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/, 'must be a hex colour like #1f6feb')
+      .default('#1f6feb'),
+    /** Mail layout: https URL of a logo image; unset shows the brand name as text. */
+    BRAND_LOGO_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** The sender's postal address for the mail footer (CAN-SPAM, Dutch Telecommunicatiewet). */
+    POSTAL_ADDRESS: z.string().max(300).regex(/^[^\r\n]*$/, 'must be one line (use commas)').default(''),
+    /** Link to the privacy statement in the mail footer. */
+    PRIVACY_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** RFC 2369 mailto: alternative in List-Unsubscribe, e.g. unsubscribe@example.com. */
+    UNSUBSCRIBE_MAILTO: z.email().max(254).optional(),
+    /** Folder with operator MJML templates (laid out like emails/); unset uses the built-in ones. */
+    TEMPLATES_DIR: z.string().min(1).optional(),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -44,6 +59,14 @@ export const configSchema = z
     brandName: env.BRAND_NAME,
     logLevel: env.LOG_LEVEL,
     apiBodyLimit: env.API_BODY_LIMIT,
+    mail: {
+      brandColor: env.BRAND_COLOR.toLowerCase(),
+      logoUrl: env.BRAND_LOGO_URL,
+      postalAddress: env.POSTAL_ADDRESS.trim(),
+      privacyUrl: env.PRIVACY_URL,
+      unsubscribeMailto: env.UNSUBSCRIBE_MAILTO,
+      templatesDir: env.TEMPLATES_DIR,
+    },
   }));
 
 export type Config = z.output<typeof configSchema>;

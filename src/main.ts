@@ -4,10 +4,12 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { SecretsError } from './core/secrets.ts';
 import { createLogger } from './logger.ts';
+import { mailHookFor } from './mail/hook.ts';
+import { TemplateError } from './mail/templates.ts';
 import { openRuntime } from './runtime.ts';
 
 /** load config → open db → migrate → build app → serve, and stop gracefully on SIGTERM/SIGINT. */
-function main() {
+async function main() {
   let config;
   try {
     config = loadConfig();
@@ -34,6 +36,20 @@ function main() {
     logger.warn({ publicUrl: config.publicUrl }, 'PUBLIC_URL is plain http: RFC 8058 one-click needs an https List-Unsubscribe URI, mailbox providers will ignore it');
   }
 
+  // Compile the mail templates now: invalid MJML stops the start, naming template and line,
+  // instead of failing the first send.
+  try {
+    const hook = await mailHookFor(runtime);
+    logger.info({ templates: hook.templates() }, 'mail templates compiled');
+  } catch (err) {
+    if (err instanceof TemplateError) {
+      logger.fatal(err.message);
+      runtime.close();
+      process.exit(2);
+    }
+    throw err;
+  }
+
   const app = createApp(runtime);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
     logger.info({ host: info.address, port: info.port, publicUrl: config.publicUrl, database: config.databasePath }, 'listening');
@@ -58,4 +74,4 @@ function main() {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+await main();

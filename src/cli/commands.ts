@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApiKey, API_SCOPES } from '../core/api-keys.ts';
 import { upsertContact } from '../core/contacts.ts';
@@ -7,6 +8,7 @@ import { linksFor } from '../core/links.ts';
 import { verifyLedger } from '../core/ledger.ts';
 import { generateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
+import { createMailHook } from '../mail/hook.ts';
 import type { AppDeps } from '../routes/context.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -129,6 +131,51 @@ add('keys', {
     if (arg(args, 0, 'subcommand') !== 'rotate') throw invalidInput('subcommand', 'expected rotate');
     const key = generateSigningKey(deps.core.store.secrets, deps.core.clock.now());
     print(`added signing key ${key.kid}; restart the server to sign with it${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
+  },
+});
+
+add('mail', {
+  summary: `mail templates                           compile the mail templates (and TEMPLATES_DIR's) and list them
+  mail preview EMAIL --template N (--topic T | --transactional) [--data JSON] [--subject S] [--html FILE]
+                                           what the mail hook would send: the decision, headers and text (HTML to FILE)`,
+  options: { template: { type: 'string' }, topic: { type: 'string' }, transactional: { type: 'boolean' }, data: { type: 'string' }, subject: { type: 'string' }, html: { type: 'string' } },
+  async run(deps, values, args, print) {
+    const sub = arg(args, 0, 'subcommand');
+    const hook = await createMailHook({ runtime: deps });
+    if (sub === 'templates') {
+      print(`templates compiled: ${hook.templates().join(', ')}${deps.config.mail.templatesDir ? ` (TEMPLATES_DIR ${deps.config.mail.templatesDir} over the built-in ones)` : ''}`);
+      return;
+    }
+    if (sub !== 'preview') throw invalidInput('subcommand', 'expected templates or preview');
+    let data: Record<string, unknown> = {};
+    if (str(values.data) !== undefined) {
+      try {
+        data = JSON.parse(str(values.data)!) as Record<string, unknown>;
+      } catch {
+        throw invalidInput('data', 'is not JSON');
+      }
+    }
+    const result = await hook.prepare({
+      to: arg(args, 1, 'email'),
+      template: str(values.template) ?? '',
+      topic: str(values.topic),
+      transactional: values.transactional === true ? true : undefined,
+      subject: str(values.subject),
+      data,
+    });
+    if (!result.send) {
+      print(`not sent: ${result.reason} (scope ${result.scope})`);
+      return;
+    }
+    print(`Subject: ${result.subject}`);
+    for (const [name, value] of Object.entries(result.headers)) print(`${name}: ${value}`);
+    print('');
+    print(result.text);
+    const file = str(values.html);
+    if (file) {
+      writeFileSync(file, result.html);
+      print(`HTML written to ${file}`);
+    }
   },
 });
 

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { OptboxError } from '../core/errors.ts';
 import { SecretsError } from '../core/secrets.ts';
 import { createLogger } from '../logger.ts';
+import { TemplateError } from '../mail/templates.ts';
 import { openRuntime } from '../runtime.ts';
 import { commands, usage } from './commands.ts';
 
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const known = err instanceof OptboxError || err instanceof ConfigError || err instanceof SecretsError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+    const known = err instanceof OptboxError || err instanceof ConfigError || err instanceof SecretsError || err instanceof TemplateError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
     process.stderr.write(`optbox: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
     process.exit(known ? 2 : 1);
   },

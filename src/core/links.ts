@@ -11,6 +11,11 @@ export interface ContactLinks {
 export function linksFor(deps: CoreDeps, input: { contactId: string; topic: string; campaign?: string | undefined }): ContactLinks {
   return {
     unsubscribeUrl: `${deps.publicUrl}/u/${deps.tokens.sign('unsub', { contactId: input.contactId, topic: input.topic, campaign: input.campaign })}`,
-    preferencesUrl: `${deps.publicUrl}/p/${deps.tokens.sign('prefs', { contactId: input.contactId })}`,
+    preferencesUrl: preferencesUrlFor(deps, input.contactId),
   };
+}
+
+/** The preference-center link alone: transactional mail carries no unsubscribe link. */
+export function preferencesUrlFor(deps: CoreDeps, contactId: string): string {
+  return `${deps.publicUrl}/p/${deps.tokens.sign('prefs', { contactId })}`;
 }

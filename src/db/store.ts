@@ -7,8 +7,10 @@ import { createSuppressionStore } from './stores/suppressions.ts';
 import { createConsentStore } from './stores/consent.ts';
 import { createSecretStore } from './stores/secrets.ts';
 import { createApiKeyStore } from './stores/api-keys.ts';
+import { createAudienceStore } from './stores/audience.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput } from './stores/suppressions.ts';
+export type { AudienceRow } from './stores/audience.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow } from './schema/index.ts';
 
@@ -29,6 +31,7 @@ export function createStore(db: Db) {
     ledger,
     secrets: createSecretStore(db.orm),
     apiKeys: createApiKeyStore(db.orm, db.sqlite),
+    audience: createAudienceStore(db.sqlite),
     /** Answers when the database is open and migrated. */
     healthy(): boolean {
       return db.sqlite.open && ping.get() !== undefined;

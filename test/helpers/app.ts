@@ -1,4 +1,6 @@
+import { serve } from '@hono/node-server';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
@@ -10,6 +12,7 @@ import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { linksFor } from '../../src/core/links.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
+import { mailHookFor } from '../../src/mail/hook.ts';
 
 /**
  * The whole app over a fresh, migrated database (in memory, or a temp file with `file: true`),
@@ -22,6 +25,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
   const deps = openRuntime(config, { clock, logger: createLogger('silent') });
   const app = createApp(deps);
   const { key: apiKey } = await createApiKey(deps.core, { name: 'test' });
+  const servers: Array<{ close(): void }> = [];
 
   return {
     app,
@@ -47,7 +51,20 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
       if (init.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
       return app.request(path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body) });
     },
+    /** The mail hook over this app's database: the same one POST /api/v1/messages/prepare uses. */
+    mailHook() {
+      return mailHookFor(deps);
+    },
+    /** Serve the app on a real port (127.0.0.1, any free port), for tests where the wire matters. */
+    async listen(): Promise<{ origin: string }> {
+      const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+      });
+      servers.push(server);
+      return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    },
     close() {
+      for (const s of servers) s.close();
       deps.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },

@@ -4,6 +4,7 @@ import { apiKeyAuth } from '../../auth/api-key.ts';
 import { OptboxError } from '../../core/errors.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { createSuppressionRoutes } from './suppressions.ts';
+import { createMessageRoutes } from './messages.ts';
 
 /** /api/v1: bearer key, size limit, JSON in and out. */
 export function createApiRoutes(deps: AppDeps) {
@@ -18,5 +19,6 @@ export function createApiRoutes(deps: AppDeps) {
       }),
     )
     .use('*', apiKeyAuth(deps.core))
-    .route('/', createSuppressionRoutes(deps));
+    .route('/', createSuppressionRoutes(deps))
+    .route('/', createMessageRoutes(deps));
 }

@@ -1,0 +1,25 @@
+/**
+ * The list headers of a marketing mail.
+ *
+ * RFC 2369 §3.2: List-Unsubscribe is a comma-separated list of URIs in angle brackets; the
+ * https URI first, since RFC 8058 one-click needs an HTTPS one, and a mailto: alternative when
+ * the operator reads such mail (UNSUBSCRIBE_MAILTO). RFC 8058 §3.1: List-Unsubscribe-Post with
+ * exactly `List-Unsubscribe=One-Click` tells the mailbox provider it may POST that body to the
+ * URI; §4 requires both headers to be covered by a valid DKIM signature (RFC 6376), which
+ * Nodemailer's DKIM signer does by default (see nodemailer.ts).
+ *
+ * Values are built only from the configured origin and mailto address and a base64url token,
+ * and are checked once more here: no input can put a CR, LF or another header into them.
+ */
+export function listUnsubscribeHeaders(input: { unsubscribeUrl: string; token: string; mailto?: string | undefined }): Record<string, string> {
+  const uris = [input.unsubscribeUrl];
+  if (input.mailto) uris.push(`mailto:${input.mailto}?subject=${encodeURIComponent(`unsubscribe ${input.token}`)}`);
+  for (const uri of uris) {
+    // Printable ASCII without the list delimiters: anything else would break the header's syntax.
+    if (!/^[\x21-\x7e]+$/.test(uri) || /[<>,"]/.test(uri)) throw new Error('refusing to build a List-Unsubscribe header from an unsafe URI');
+  }
+  return {
+    'List-Unsubscribe': uris.map((u) => `<${u}>`).join(', '),
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}

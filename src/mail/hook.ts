@@ -1,0 +1,203 @@
+import { loadConfig, type Config } from '../config.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import { invalidInput } from '../core/errors.ts';
+import { linksFor, preferencesUrlFor } from '../core/links.ts';
+import { mayMail, type MailRecipient, type RefusalReason } from '../core/may-mail.ts';
+import type { TopicRow } from '../db/store.ts';
+import type { Locale } from '../i18n/messages.ts';
+import { openRuntime } from '../runtime.ts';
+import { listUnsubscribeHeaders } from './headers.ts';
+import { parseInput, prepareBatchInput, prepareInput, type PrepareInput, type ValidPrepareInput } from './input.ts';
+import { MAIL_LABELS } from './labels.ts';
+import { loadTemplates, type TemplateSet } from './templates.ts';
+
+export type { PrepareInput } from './input.ts';
+
+/** A mail ready to hand to any transport: set these as subject, html, text and extra headers. */
+export interface PreparedMail {
+  to: string;
+  send: true;
+  subject: string;
+  html: string;
+  text: string;
+  /** List-Unsubscribe (+ -Post) for marketing mail; empty for transactional mail. */
+  headers: Record<string, string>;
+  /** Null for transactional mail. */
+  unsubscribeUrl: string | null;
+  /** Null when optbox does not know the recipient (transactional mail only). */
+  preferencesUrl: string | null;
+  locale: Locale;
+}
+
+/** A mail that must not go out, and why (see core/may-mail.ts). */
+export interface RefusedMail {
+  to: string;
+  send: false;
+  reason: RefusalReason;
+  /** The suppression or subscription scope that refused it: a topic id, or '*' for everything. */
+  scope: string;
+}
+
+export type PrepareResult = PreparedMail | RefusedMail;
+
+export interface MailHook {
+  /** Ask, and render when the answer is yes. Throws invalid_input for bad input. */
+  prepare(input: PrepareInput): Promise<PrepareResult>;
+  /** The same for a whole send (up to MAX_PREPARE_BATCH): one suppression query per topic. */
+  prepareBatch(recipients: PrepareInput[]): Promise<PrepareResult[]>;
+  /** Names of the templates that loaded. */
+  templates(): string[];
+  /** Close the database when the hook opened it; otherwise nothing. */
+  close(): void;
+}
+
+export interface MailHookOptions {
+  /** An open runtime (the server's, a test's); the hook uses it and leaves closing to its owner. */
+  runtime?: { core: CoreDeps; config: Config } | undefined;
+  /** Otherwise the hook opens the database of this config itself (default: the environment). */
+  config?: Config | undefined;
+}
+
+/**
+ * The mail hook for Node senders that run beside the database (DESIGN: Library). Loads and
+ * compiles the templates first, so invalid MJML stops the caller at start, not at a send.
+ *
+ *   const hook = await createMailHook();
+ *   const mail = await hook.prepare({ to, topic: 'newsletter', template: 'newsletter', data, subject });
+ *   if (mail.send) await transport.sendMail({ from, to, subject: mail.subject, html: mail.html, text: mail.text, headers: mail.headers });
+ */
+export async function createMailHook(options: MailHookOptions = {}): Promise<MailHook> {
+  if (options.runtime) return buildHook(options.runtime, () => {});
+  const runtime = openRuntime(options.config ?? loadConfig());
+  try {
+    return await buildHook(runtime, () => runtime.close());
+  } catch (err) {
+    runtime.close();
+    throw err;
+  }
+}
+
+const hooks = new WeakMap<CoreDeps, Promise<MailHook>>();
+
+/**
+ * The one hook of a running app: the HTTP route and start-up share it, so the templates are
+ * compiled once per process. A failed load is not cached (the next call reports it again).
+ */
+export function mailHookFor(runtime: { core: CoreDeps; config: Config }): Promise<MailHook> {
+  let hook = hooks.get(runtime.core);
+  if (!hook) {
+    hook = createMailHook({ runtime });
+    hooks.set(runtime.core, hook);
+    hook.catch(() => hooks.delete(runtime.core));
+  }
+  return hook;
+}
+
+async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () => void): Promise<MailHook> {
+  const { core, config } = runtime;
+  const templates = await loadTemplates({ overrideDir: config.mail.templatesDir });
+  const brand = {
+    name: config.brandName,
+    color: config.mail.brandColor,
+    logoUrl: config.mail.logoUrl ?? null,
+    postalAddress: config.mail.postalAddress || null,
+    privacyUrl: config.mail.privacyUrl ?? null,
+  };
+
+  async function prepareAll(inputs: ValidPrepareInput[], batch: boolean): Promise<PrepareResult[]> {
+    inputs.forEach((input, i) => checkTemplate(templates, input, batch ? `recipients[${i}].template` : 'template'));
+    // One decision query per topic (or per transactional group), not per recipient.
+    const groups = new Map<string, number[]>();
+    for (const [i, input] of inputs.entries()) {
+      const key = input.transactional ? '\0transactional' : (input.topic ?? '');
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
+    }
+    const results: PrepareResult[] = new Array(inputs.length);
+    for (const indexes of groups.values()) {
+      const first = inputs[indexes[0]!]!;
+      const topic = first.topic ? await core.store.topics.byId(first.topic) : undefined;
+      if (first.topic && !topic) throw invalidInput(batch ? `recipients[${indexes[0]}].topic` : 'topic', `unknown topic "${first.topic}"`);
+      const decisions = await mayMail(core, {
+        emails: indexes.map((i) => inputs[i]!.to),
+        topic: first.topic,
+        transactional: first.transactional,
+        field: (j) => (batch ? `recipients[${indexes[j]}].to` : 'to'),
+      });
+      for (const [j, decision] of decisions.entries()) {
+        const input = inputs[indexes[j]!]!;
+        results[indexes[j]!] = decision.send ? render(input, decision.recipient, topic, batch ? `recipients[${indexes[j]}].subject` : 'subject') : { to: input.to, send: false, reason: decision.reason, scope: decision.scope };
+      }
+    }
+    return results;
+  }
+
+  function render(input: ValidPrepareInput, recipient: MailRecipient | null, topic: TopicRow | undefined, subjectField: string): PreparedMail {
+    const locale = recipient?.locale ?? input.locale ?? config.defaultLocale;
+    const template = templates.get(input.template, locale, config.defaultLocale)!; // checked before
+    let unsubscribeUrl: string | null = null;
+    let preferencesUrl: string | null = null;
+    let headers: Record<string, string> = {};
+    if (recipient && topic && !input.transactional) {
+      // The unsub token names contact, topic and campaign (so the ledger can tell which
+      // campaign made people leave); linksFor signs it and the preferences token.
+      ({ unsubscribeUrl, preferencesUrl } = linksFor(core, { contactId: recipient.contactId, topic: topic.id, campaign: input.campaign }));
+      headers = listUnsubscribeHeaders({ unsubscribeUrl, token: unsubscribeUrl.slice(unsubscribeUrl.lastIndexOf('/') + 1), mailto: config.mail.unsubscribeMailto });
+    } else if (recipient) {
+      preferencesUrl = preferencesUrlFor(core, recipient.contactId);
+    }
+    // Data first: the names optbox provides cannot be overridden by a sender's data.
+    const context = {
+      ...input.data,
+      brand,
+      labels: MAIL_LABELS[locale],
+      locale,
+      topic: topic && !input.transactional ? { id: topic.id, name: locale === 'nl' ? topic.nameNl : topic.nameEn } : null,
+      unsubscribeUrl,
+      preferencesUrl,
+    };
+    const subject = input.subject ?? oneLine(template.subject?.(context) ?? '');
+    if (!subject) throw invalidInput(subjectField, `is required: template "${input.template}" has no <mj-title> to take it from`);
+    return {
+      to: input.to,
+      send: true,
+      subject,
+      html: template.html(context),
+      text: tidyText(template.text(context)),
+      headers,
+      unsubscribeUrl,
+      preferencesUrl,
+      locale,
+    };
+  }
+
+  return {
+    async prepare(input) {
+      const [result] = await prepareAll([parseInput(prepareInput, input)], false);
+      return result!;
+    },
+    async prepareBatch(recipients) {
+      return prepareAll(parseInput(prepareBatchInput, recipients, 'recipients'), true);
+    },
+    templates: () => templates.names(),
+    close,
+  };
+}
+
+function checkTemplate(templates: TemplateSet, input: ValidPrepareInput, field: string): void {
+  if (!templates.get(input.template, 'nl', 'en')) throw invalidInput(field, `unknown template "${input.template}" (known: ${templates.names().join(', ')})`);
+}
+
+/**
+ * A subject made from a template may hold data (a name); a CR or LF there would start a new
+ * header. Every control character becomes a space: the sender did not choose these.
+ */
+function oneLine(value: string): string {
+  return value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 300);
+}
+
+/** html-to-text keeps the blank lines of conditional blocks that rendered empty. */
+function tidyText(text: string): string {
+  return text.replace(/[ \t]{2,}/g, ' ').replace(/[ \t]*\n[ \t]*/g, '\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { OptboxError, type FieldProblem } from '../core/errors.ts';
+import { TEMPLATE_NAME } from './templates.ts';
+
+/** A prepare batch is rendered in one go and answered in one JSON body: keep it bounded. */
+export const MAX_PREPARE_BATCH = 1000;
+
+/**
+ * A header value made from input must be one line: a CR or LF would end the header and let the
+ * rest of the value become headers (or a body) of its own. Other control characters have no
+ * business in a subject either. Refused, not silently cleaned: the sender should know.
+ */
+const oneLine = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !/[\p{Cc}\u2028\u2029]/u.test(s), 'must be one line without control characters (CR or LF would start a new mail header)');
+
+/** One mail to one recipient: the same shape for the Node hook, Nodemailer and HTTP. */
+export const prepareInput = z
+  .object({
+    to: z.string().min(1).max(320),
+    /** The topic of a marketing mail; left out for transactional mail. */
+    topic: z.string().min(1).max(64).optional(),
+    template: z.string().regex(TEMPLATE_NAME, 'is not a template name (a-z, 0-9, - and _)'),
+    /** Template variables; HTML in them is escaped. */
+    data: z.record(z.string(), z.unknown()).default({}),
+    /** Subject line; without it the template's <mj-title> is used. */
+    subject: oneLine(300).optional(),
+    /** Named in the unsubscribe token, so the ledger shows which campaign made people leave. */
+    campaign: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\w.:-]+$/, 'may hold letters, digits, _ . : and -')
+      .optional(),
+    transactional: z.boolean().optional(),
+    /** Language when optbox does not know the recipient; a contact's own language wins. */
+    locale: z.enum(['nl', 'en']).optional(),
+  })
+  .strict()
+  // Transactional mail has no topic (it bypasses topic checks); every other mail has one.
+  .superRefine((input, ctx) => {
+    if (input.transactional && input.topic !== undefined) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'transactional mail has no topic (leave it out, or set transactional: false)' });
+    if (!input.transactional && input.topic === undefined) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'is required unless the mail is transactional' });
+  });
+
+export type PrepareInput = z.input<typeof prepareInput>;
+export type ValidPrepareInput = z.output<typeof prepareInput>;
+
+export const prepareBatchInput = z.array(prepareInput).min(1).max(MAX_PREPARE_BATCH);
+
+/** Parse or throw invalid_input naming each bad field as a client writes it (`recipients[3].to`). */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const fields: FieldProblem[] = parsed.error.issues.slice(0, 20).map((i) => ({ field: fieldPath(prefix, i.path), message: i.message }));
+  throw new OptboxError('invalid_input', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+}
+
+function fieldPath(prefix: string, path: PropertyKey[]): string {
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), prefix) || 'body';
+}

@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { scope } from '../../auth/api-key.ts';
+import { invalidInput } from '../../core/errors.ts';
+import { mailHookFor } from '../../mail/hook.ts';
+import type { AppDeps, AppEnv } from '../context.ts';
+import { readJson } from '../validate.ts';
+
+/** Any JSON object; the hook validates the fields itself, naming them as the client wrote them. */
+const body = z.record(z.string(), z.unknown());
+
+/**
+ * The mail hook over HTTP, for senders that are not Node or do not run beside the database.
+ * One message: the body is prepare()'s input, the answer its result. A send: `{"recipients":
+ * [...]}` answers `{"results": [...]}` in the same order. Asking is a read; nothing changes.
+ */
+export function createMessageRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>().post('/messages/prepare', scope('messages:prepare'), async (c) => {
+    const input = await readJson(c, body);
+    const hook = await mailHookFor(deps);
+    c.header('Cache-Control', 'no-store');
+    if ('recipients' in input) {
+      const extra = Object.keys(input).find((k) => k !== 'recipients');
+      if (extra) throw invalidInput(extra, 'a batch body holds only "recipients"; put the fields in each recipient');
+      return c.json({ results: await hook.prepareBatch(input.recipients as never) });
+    }
+    return c.json(await hook.prepare(input as never));
+  });
+}
