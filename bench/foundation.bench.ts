@@ -89,8 +89,7 @@ async function benchBulkCheck(dbPath: string) {
   const rt = openBench(dbPath);
   // The baseline gets the same storage settings as optbox's own connection (src/db/client.ts).
   const raw = new Database(dbPath, { readonly: true });
-  raw.pragma('mmap_size = 268435456');
-  raw.pragma('cache_size = -8192');
+  raw.pragma('cache_size = -32768');
   const lookup = raw.prepare("SELECT scope, reason FROM suppressions WHERE address_key = ? AND scope IN (?, '*') AND (expires_at IS NULL OR expires_at > ?) ORDER BY scope = '*' DESC LIMIT 1");
   const N = 10_000;
   let round = 0;
