@@ -31,6 +31,16 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Largest request body the JSON API accepts (10,000 addresses fit well inside 1 MiB). */
     API_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+    /** Requests per second one API key may make on average (token bucket); 0 turns the limit off. */
+    API_RATE_LIMIT: z.coerce.number().min(0).default(50),
+    /** Requests one API key may make at once before the rate applies. */
+    API_RATE_BURST: z.coerce.number().int().min(1).default(100),
+    /** A webhook receiver that has not answered by then counts as failed (retried). */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Attempts per webhook delivery before it is marked failed (about 1.5 days at 8). */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    /** How often the delivery worker looks for due webhooks. */
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -44,6 +54,11 @@ export const configSchema = z
     brandName: env.BRAND_NAME,
     logLevel: env.LOG_LEVEL,
     apiBodyLimit: env.API_BODY_LIMIT,
+    apiRateLimit: env.API_RATE_LIMIT,
+    apiRateBurst: env.API_RATE_BURST,
+    webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+    webhookPollMs: env.WEBHOOK_POLL_MS,
   }));
 
 export type Config = z.output<typeof configSchema>;

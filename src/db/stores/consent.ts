@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
-import { subscriptions, topics } from '../schema/index.ts';
+import { contacts, subscriptions, topics } from '../schema/index.ts';
+import type { WebhookStore } from './webhooks.ts';
 import type { LedgerStore, LedgerEventInput } from './ledger.ts';
 import type { SuppressionInput, SuppressionReason, SuppressionStore } from './suppressions.ts';
 
@@ -24,7 +25,7 @@ export interface TopicChangeResult {
   changed: boolean;
 }
 
-export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressionStore: SuppressionStore) {
+export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressionStore: SuppressionStore, webhooks: WebhookStore) {
   return {
     /**
      * Set a contact's topics to one status, with the suppression that goes with it, and one
@@ -54,7 +55,7 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
           changedTopics.push(topic.id);
         }
         const suppressed = change.suppress ? suppressionStore.addSync(change.suppress, change.at) : false;
-        const lifted = change.lift ? suppressionStore.liftSync(change.lift.addressKey, change.lift.scopes, change.lift.reasons) : 0;
+        const lifted = change.lift ? suppressionStore.liftSync(change.lift.addressKey, change.lift.scopes, change.lift.reasons, change.at) : 0;
         const changed = changedTopics.length > 0 || suppressed || lifted > 0;
         if (changed) {
           ledger.appendSync({
@@ -62,6 +63,15 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
             at: change.at,
             contactId: change.contactId,
             detail: { ...change.event.detail, topics: changedTopics },
+          });
+        }
+        if (changedTopics.length > 0) {
+          const contact = orm.select({ externalId: contacts.externalId }).from(contacts).where(eq(contacts.id, change.contactId)).get();
+          webhooks.emitSync({
+            type: 'subscription.updated',
+            at: change.at,
+            contactId: change.contactId,
+            data: { contactId: change.contactId, externalId: contact?.externalId ?? null, topics: changedTopics, status: change.status, source: change.event.source },
           });
         }
         return { changedTopics, changed };
