@@ -3,9 +3,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { apiKeyAuth } from '../../auth/api-key.ts';
 import { OptboxError } from '../../core/errors.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
+import { createContactRoutes } from './contacts.ts';
+import { rateLimit } from './rate-limit.ts';
 import { createSuppressionRoutes } from './suppressions.ts';
+import { createWebhookRoutes } from './webhooks.ts';
 
-/** /api/v1: bearer key, size limit, JSON in and out. */
+/** /api/v1: size limit, bearer key, rate limit per key, JSON in and out. */
 export function createApiRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .use(
@@ -18,5 +21,8 @@ export function createApiRoutes(deps: AppDeps) {
       }),
     )
     .use('*', apiKeyAuth(deps.core))
-    .route('/', createSuppressionRoutes(deps));
+    .use('*', rateLimit({ perSecond: deps.config.apiRateLimit, burst: deps.config.apiRateBurst, clock: deps.core.clock }))
+    .route('/', createContactRoutes(deps))
+    .route('/', createSuppressionRoutes(deps))
+    .route('/', createWebhookRoutes(deps));
 }
