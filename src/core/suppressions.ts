@@ -156,10 +156,10 @@ export async function suppressMany(deps: CoreDeps, input: { items: BulkSuppressI
   return results;
 }
 
-/** Every suppression standing for one address, global first; not_found when there is none. */
+/** Every suppression standing for one address (normalized), global first. */
 export async function suppressionsFor(deps: CoreDeps, rawEmail: string) {
   const email = normalizeEmail(rawEmail);
-  return deps.store.suppressions.forKey(deps.addressKey(email), deps.clock.now());
+  return { email, suppressions: await deps.store.suppressions.forKey(deps.addressKey(email), deps.clock.now()) };
 }
 
 export interface ChangesQuery {

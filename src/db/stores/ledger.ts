@@ -31,6 +31,12 @@ export function createLedgerStore(orm: Orm) {
     .limit(1)
     .prepare();
 
+  // Prepared once: a bulk add appends thousands of rows per unit, and building and preparing the
+  // statement per row cost more than the insert itself.
+  const insert = orm.$client.prepare(`
+    INSERT INTO consent_events (id, at, contact_id, address_key, action, topic, source, actor, policy_version, consent_text_id, campaign, ip_hash, user_agent_hash, detail, prev_hash, hash)
+    VALUES (@id, @at, @contactId, @addressKey, @action, @topic, @source, @actor, @policyVersion, @consentTextId, @campaign, @ipHash, @userAgentHash, @detail, @prevHash, @hash)`);
+
   /** Append one row to the chain. Synchronous: call only inside a unit of the write queue. */
   function appendSync(input: LedgerEventInput): ConsentEventRow {
     const prev = last.get();
@@ -52,7 +58,7 @@ export function createLedgerStore(orm: Orm) {
       prevHash: prev?.hash ?? GENESIS_HASH,
     };
     const row = { ...base, hash: ledgerHash(base) };
-    orm.insert(consentEvents).values(row).run();
+    insert.run(row);
     return row;
   }
 

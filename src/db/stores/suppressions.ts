@@ -74,6 +74,14 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
     WHERE id > @after AND (@scope IS NULL OR scope IN (@scope, '*')) AND (@reason IS NULL OR reason = @reason)
     ORDER BY id LIMIT @limit`)
     .raw(true);
+  // Prepared once (hot in bulk adds). Conflict: only a lapsing suppression is replaced.
+  const upsert = sqlite.prepare<SuppressionInput & { createdAt: number }>(`
+    INSERT INTO suppressions (address_key, scope, reason, source, email, created_at, expires_at)
+    VALUES (@addressKey, @scope, @reason, @source, @email, @createdAt, @expiresAt)
+    ON CONFLICT (address_key, scope) DO UPDATE SET reason = excluded.reason, source = excluded.source, expires_at = excluded.expires_at,
+      created_at = excluded.created_at, email = coalesce(excluded.email, email)
+    WHERE expires_at IS NOT NULL
+    RETURNING id, address_key AS addressKey, scope, reason, source, email, created_at AS createdAt, expires_at AS expiresAt`);
   const recordChange = sqlite.prepare<ChangeParams>(`
     INSERT OR REPLACE INTO suppression_changes (address_key, scope, reason, source, email, created_at, expires_at, deleted, changed_at)
     VALUES (@addressKey, @scope, @reason, @source, @email, @createdAt, @expiresAt, @deleted, @changedAt)`);
@@ -89,16 +97,7 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
    * keeps its first reason: an unsubscribe does not turn a complaint into something weaker.
    */
   function addSync(input: SuppressionInput, at: number): boolean {
-    const row = orm
-      .insert(suppressions)
-      .values({ ...input, createdAt: at })
-      .onConflictDoUpdate({
-        target: [suppressions.addressKey, suppressions.scope],
-        set: { reason: input.reason, source: input.source, expiresAt: input.expiresAt, createdAt: at, email: sql`coalesce(excluded.email, ${suppressions.email})` },
-        setWhere: sql`${suppressions.expiresAt} IS NOT NULL`,
-      })
-      .returning()
-      .get();
+    const row = upsert.get({ ...input, createdAt: at }) as SuppressionRow | undefined;
     if (row) changed(row, false, at);
     return !!row;
   }

@@ -46,6 +46,9 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
     return listeners.filter((e) => e.events.includes(type));
   };
 
+  const insertEvent = orm.$client.prepare('INSERT INTO webhook_events (id, type, payload, address_key, contact_id, created_at) VALUES (@id, @type, @payload, @addressKey, @contactId, @createdAt)');
+  const insertDelivery = orm.$client.prepare("INSERT INTO webhook_deliveries (endpoint_id, event_id, state, attempts, next_attempt_at, created_at) VALUES (@endpointId, @eventId, 'pending', 0, @at, @at)");
+
   /**
    * Write an event to the outbox with one delivery per endpoint that listens for it. Synchronous:
    * call it inside the unit of work that makes the change, so both commit or neither does.
@@ -56,10 +59,8 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
     if (targets.length === 0) return;
     const id = 'msg_' + randomBytes(15).toString('base64url');
     const payload = JSON.stringify({ type: input.type, timestamp: new Date(input.at).toISOString(), data: input.data });
-    orm.insert(webhookEvents).values({ id, type: input.type, payload, addressKey: input.addressKey ?? null, contactId: input.contactId ?? null, createdAt: input.at }).run();
-    for (const target of targets) {
-      orm.insert(webhookDeliveries).values({ endpointId: target.id, eventId: id, nextAttemptAt: input.at, createdAt: input.at }).run();
-    }
+    insertEvent.run({ id, type: input.type, payload, addressKey: input.addressKey ?? null, contactId: input.contactId ?? null, createdAt: input.at });
+    for (const target of targets) insertDelivery.run({ endpointId: target.id, eventId: id, at: input.at });
   }
 
   /** Erasure: take the address out of every payload kept about this person (delivered or not). */

@@ -85,8 +85,8 @@ export function createSuppressionRoutes(deps: AppDeps) {
     })
     .get('/suppressions/:email', scope('suppressions:read'), async (c) => {
       const { email } = readParams(c, EmailParams);
-      const rows = await suppressionsFor(core, email);
-      return c.json({ email, suppressed: rows.length > 0, suppressions: rows.map(suppressionView) } satisfies z.input<typeof AddressSuppressions>);
+      const found = await suppressionsFor(core, email);
+      return c.json({ email: found.email, suppressed: found.suppressions.length > 0, suppressions: found.suppressions.map(suppressionView) } satisfies z.input<typeof AddressSuppressions>);
     })
     .post('/suppressions', scope('suppressions:write'), async (c) => {
       const input = await readJson(c, AddSuppressionsRequest);
