@@ -96,9 +96,9 @@ export async function unsuppress(deps: CoreDeps, input: { email: string; scope?:
   return { removed };
 }
 
-async function checkedScope(deps: CoreDeps, scope: string | undefined): Promise<string> {
+async function checkedScope(deps: CoreDeps, scope: string | undefined, field = 'scope'): Promise<string> {
   if (scope === undefined || scope === '*') return '*';
-  if (!(await deps.store.topics.byId(scope))) throw invalidInput('scope', `unknown topic "${scope}"`);
+  if (!(await deps.store.topics.byId(scope))) throw invalidInput(field, `unknown topic "${scope}"`);
   return scope;
 }
 
@@ -181,7 +181,7 @@ export interface ChangesQuery {
  */
 export async function suppressionChangesSince(deps: CoreDeps, query: ChangesQuery) {
   if (query.topic !== undefined && query.scope !== undefined) throw invalidInput('scope', 'give topic or scope, not both');
-  if (query.topic !== undefined && query.topic !== '*') await checkedScope(deps, query.topic);
+  if (query.topic !== undefined) await checkedScope(deps, query.topic, 'topic');
   const scopes = query.topic !== undefined ? [...new Set([query.topic, '*'])] : query.scope !== undefined ? [await checkedScope(deps, query.scope)] : undefined;
   const rows = await deps.store.suppressions.changes({ after: query.after, limit: query.limit + 1, scopes, reason: query.reason, since: query.since, present: query.after === 0 });
   const page = rows.slice(0, query.limit);
@@ -198,7 +198,7 @@ const EXPORT_PAGE = 5000;
  * prefixed with ' (OWASP CSV injection); NDJSON carries values as they are.
  */
 export async function* exportSuppressions(deps: CoreDeps, input: { format: 'csv' | 'ndjson'; topic?: string | undefined; reason?: SuppressionReason | undefined }): AsyncGenerator<string> {
-  const scope = input.topic === undefined ? undefined : await checkedScope(deps, input.topic);
+  const scope = input.topic === undefined ? undefined : await checkedScope(deps, input.topic, 'topic');
   const csv = input.format === 'csv';
   if (csv) yield 'email,scope,reason,source,created_at,expires_at\r\n';
   for (let after = 0; ; ) {
