@@ -188,11 +188,11 @@ export async function suppressionChangesSince(deps: CoreDeps, query: ChangesQuer
   return { changes: page, more: rows.length > query.limit, last: page.at(-1)?.seq ?? query.after };
 }
 
-const EXPORT_PAGE = 5000;
+const EXPORT_PAGE = 1000;
 
 /**
  * The whole list as CSV or NDJSON, produced a page at a time so memory stays flat for millions
- * of rows; each page is one short read, so between pages other requests get the connection.
+ * of rows; each page is one short read, and between pages other requests get their turn.
  * Rows changed during a long export may or may not be in it; the change feed is the exact way
  * to keep in step. In CSV a cell that a spreadsheet would run as a formula (= + - @) is
  * prefixed with ' (OWASP CSV injection); NDJSON carries values as they are.
@@ -200,26 +200,53 @@ const EXPORT_PAGE = 5000;
 export async function* exportSuppressions(deps: CoreDeps, input: { format: 'csv' | 'ndjson'; topic?: string | undefined; reason?: SuppressionReason | undefined }): AsyncGenerator<string> {
   const scope = input.topic === undefined ? undefined : await checkedScope(deps, input.topic, 'topic');
   const csv = input.format === 'csv';
+  const iso = isoFormatter();
   if (csv) yield 'email,scope,reason,source,created_at,expires_at\r\n';
   for (let after = 0; ; ) {
     const rows = await deps.store.suppressions.exportPage(after, EXPORT_PAGE, { scope: scope === '*' ? undefined : scope, reason: input.reason });
     if (rows.length === 0) return;
     let chunk = '';
     for (const [, email, rowScope, reason, source, createdAt, expiresAt] of rows) {
-      const created = new Date(createdAt).toISOString();
-      const expires = expiresAt === null ? null : new Date(expiresAt).toISOString();
+      const created = iso(createdAt);
       chunk += csv
-        ? `${csvCell(email ?? '')},${csvCell(rowScope)},${reason},${csvCell(source)},${created},${expires ?? ''}\r\n`
-        : `{"email":${email === null ? 'null' : JSON.stringify(email)},"scope":${JSON.stringify(rowScope)},"reason":"${reason}","source":${JSON.stringify(source)},"createdAt":"${created}","expiresAt":${expires === null ? 'null' : `"${expires}"`}}\n`;
+        ? `${email === null ? '' : csvCell(email)},${csvCell(rowScope)},${reason},${csvCell(source)},${created},${expiresAt === null ? '' : iso(expiresAt)}\r\n`
+        : `{"email":${email === null ? 'null' : JSON.stringify(email)},"scope":${JSON.stringify(rowScope)},"reason":"${reason}","source":${JSON.stringify(source)},"createdAt":"${created}","expiresAt":${expiresAt === null ? 'null' : `"${iso(expiresAt)}"`}}\n`;
     }
     after = rows[rows.length - 1]![0];
     yield chunk;
     if (rows.length < EXPORT_PAGE) return;
+    // Reads, stream writes and a fast reader can all settle as microtasks: without a real turn
+    // of the event loop here a million-row export would hold up every other request.
+    await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * `new Date(ms).toISOString()` for many instants, with the date part (YYYY-MM-DDT) made once per
+ * day instead of once per row: the export spends a good part of its time formatting times.
+ */
+export function isoFormatter(): (ms: number) => string {
+  let day = NaN;
+  let prefix = '';
+  const two = (n: number) => (n < 10 ? '0' : '') + n;
+  return (ms) => {
+    const d = Math.floor(ms / 86_400_000);
+    if (d !== day) {
+      if (ms < 0 || ms >= 253402300800000) return new Date(ms).toISOString(); // outside years 1970–9999
+      day = d;
+      prefix = new Date(d * 86_400_000).toISOString().slice(0, 11);
+    }
+    const t = ms - d * 86_400_000;
+    const msPart = t % 1000;
+    const s = Math.floor(t / 1000);
+    return `${prefix}${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.${msPart < 10 ? '00' : msPart < 100 ? '0' : ''}${msPart}Z`;
+  };
 }
 
 /** RFC 4180 quoting where needed, and no formula for spreadsheets. */
 function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const first = value.charCodeAt(0);
+  // = + - @ TAB CR
+  const safe = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13 ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -170,6 +170,17 @@ describe('export', () => {
     expect(rows).toHaveLength(n);
     expect(new Set(rows.map((r) => r.email)).size).toBe(n);
     expect(rows[0]).toEqual({ email: 'u0@exp.example', scope: '*', reason: 'manual', source: 'api', createdAt: '2026-11-28T09:00:00.000Z', expiresAt: null });
+
+    // A long export does not hold up other requests: they are answered between its pages.
+    const order: string[] = [];
+    const exporting = Promise.resolve(t.api('/api/v1/suppressions/export?format=csv')).then(async (r) => {
+      await r.text();
+      order.push('export');
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const health = Promise.resolve(t.app.request('/healthz')).then(() => order.push('healthz'));
+    await Promise.all([exporting, health]);
+    expect(order).toEqual(['healthz', 'export']);
   });
 
   it('keeps a spreadsheet from running a cell as a formula', async () => {
