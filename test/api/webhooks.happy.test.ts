@@ -85,10 +85,19 @@ describe('webhook delivery', () => {
     const events = receiver.received.map((r) => verify(endpoint.secret, r as never)).sort((a, b) => a.type.localeCompare(b.type));
     expect(events).toMatchObject([
       { type: 'contact.erased', data: { contactId: contact.id } },
-      { type: 'subscription.updated', data: { contactId: contact.id, externalId: 'crm-bob', topics: ['newsletter'], status: 'subscribed', source: 'api' } },
+      // Sent after the erasure: its external id was scrubbed too.
+      { type: 'subscription.updated', data: { contactId: contact.id, externalId: null, topics: ['newsletter'], status: 'subscribed', source: 'api' } },
       // Erasure scrubbed the address from the payload before it went out.
       { type: 'suppression.deleted', data: { email: null, scope: 'marketing' } },
     ]);
+  });
+
+  it('subscription.updated carries the external id while the contact exists', async () => {
+    receiver = await startReceiver();
+    const endpoint = await register(['subscription.updated']);
+    await t.api('/api/v1/contacts', { body: { email: 'bea@example.com', externalId: 'crm-bea', topics: ['newsletter'] } });
+    await t.deps.webhooks.tick();
+    expect(verify(endpoint.secret, receiver.received[0] as never).data).toMatchObject({ externalId: 'crm-bea' });
   });
 
   it('reports a one-click unsubscribe as subscription.updated', async () => {

@@ -63,11 +63,12 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
     for (const target of targets) insertDelivery.run({ endpointId: target.id, eventId: id, at: input.at });
   }
 
-  /** Erasure: take the address out of every payload kept about this person (delivered or not). */
+  /** Erasure: take the address and external id out of every payload kept about this person (delivered or not). */
   function scrubSync(addressKey: Buffer, contactId: string): void {
     orm
       .update(webhookEvents)
-      .set({ payload: sql`json_set(${webhookEvents.payload}, '$.data.email', json('null'))`, addressKey: null })
+      // json_replace: only payloads that carry the field get it nulled.
+      .set({ payload: sql`json_replace(${webhookEvents.payload}, '$.data.email', json('null'), '$.data.externalId', json('null'))`, addressKey: null })
       .where(or(eq(webhookEvents.addressKey, addressKey), eq(webhookEvents.contactId, contactId)))
       .run();
   }
