@@ -145,9 +145,9 @@ export async function suppressMany(deps: CoreDeps, input: { items: BulkSuppressI
   const event = { actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) };
   for (let start = 0; start < valid.length; start += BULK_UNIT) {
     const chunk = valid.slice(start, start + BULK_UNIT);
-    const contactIds = await Promise.all(chunk.map(async (v) => (await deps.store.contacts.byEmail(v.email))?.id ?? null));
+    const contactIds = await deps.store.contacts.idsByEmail(chunk.map((v) => v.email));
     const added = await deps.store.suppressions.addMany(
-      chunk.map((v, i) => ({ addressKey: v.key, scope: v.scope, reason: v.item.reason, source: input.source, email: v.email, expiresAt: v.item.expiresAt ?? null, contactId: contactIds[i]! })),
+      chunk.map((v, i) => ({ addressKey: v.key, scope: v.scope, reason: v.item.reason, source: input.source, email: v.email, expiresAt: v.item.expiresAt ?? null, contactId: contactIds.get(v.email) ?? null })),
       now,
       event,
     );

@@ -43,6 +43,7 @@ export function createContactStore(orm: Orm, transact: RunInTransaction, ledger:
   const byId = orm.select().from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare();
   const byEmail = orm.select().from(contacts).where(eq(contacts.email, sql.placeholder('email'))).prepare();
   const byExternalId = orm.select().from(contacts).where(eq(contacts.externalId, sql.placeholder('externalId'))).prepare();
+  const idsByEmail = orm.$client.prepare('SELECT c.id AS id, c.email AS email FROM json_each(?) AS j JOIN contacts AS c ON c.email = j.value');
   const subscriptionsOf = orm.select().from(subscriptions).where(eq(subscriptions.contactId, sql.placeholder('id'))).prepare();
 
   return {
@@ -54,6 +55,11 @@ export function createContactStore(orm: Orm, transact: RunInTransaction, ledger:
     },
     async byExternalId(externalId: string): Promise<ContactRow | undefined> {
       return byExternalId.get({ externalId });
+    },
+    /** Contact ids by address, for many addresses in one statement (bulk adds). */
+    async idsByEmail(emails: string[]): Promise<Map<string, string>> {
+      const rows = idsByEmail.all(JSON.stringify(emails)) as Array<{ id: string; email: string }>;
+      return new Map(rows.map((r) => [r.email, r.id]));
     },
     async subscriptions(contactId: string): Promise<SubscriptionRow[]> {
       return subscriptionsOf.all({ id: contactId });

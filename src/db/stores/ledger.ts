@@ -1,4 +1,4 @@
-import { asc, desc, eq, gt } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import { consentEvents, type ConsentEventRow } from '../schema/index.ts';
 import { GENESIS_HASH, ledgerHash } from '../ledger-chain.ts';
@@ -24,12 +24,8 @@ export type LedgerVerification =
   | { ok: false; rows: number; brokenAt: number; problem: string };
 
 export function createLedgerStore(orm: Orm) {
-  const last = orm
-    .select({ id: consentEvents.id, hash: consentEvents.hash })
-    .from(consentEvents)
-    .orderBy(desc(consentEvents.id))
-    .limit(1)
-    .prepare();
+  // Raw prepared statements: appended thousands of times per unit in a bulk add.
+  const last = orm.$client.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1');
 
   // Prepared once: a bulk add appends thousands of rows per unit, and building and preparing the
   // statement per row cost more than the insert itself.

@@ -74,14 +74,18 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
     WHERE id > @after AND (@scope IS NULL OR scope IN (@scope, '*')) AND (@reason IS NULL OR reason = @reason)
     ORDER BY id LIMIT @limit`)
     .raw(true);
-  // Prepared once (hot in bulk adds). Conflict: only a lapsing suppression is replaced.
-  const upsert = sqlite.prepare<SuppressionInput & { createdAt: number }>(`
-    INSERT INTO suppressions (address_key, scope, reason, source, email, created_at, expires_at)
-    VALUES (@addressKey, @scope, @reason, @source, @email, @createdAt, @expiresAt)
-    ON CONFLICT (address_key, scope) DO UPDATE SET reason = excluded.reason, source = excluded.source, expires_at = excluded.expires_at,
-      created_at = excluded.created_at, email = coalesce(excluded.email, email)
-    WHERE expires_at IS NOT NULL
-    RETURNING id, address_key AS addressKey, scope, reason, source, email, created_at AS createdAt, expires_at AS expiresAt`);
+  // Prepared once (hot in bulk adds). Two statements instead of one upsert: an
+  // INSERT … ON CONFLICT DO UPDATE … RETURNING needs a statement journal inside the unit's
+  // SAVEPOINT, which made each insert cost more the larger the table (10× at 40,000 rows).
+  const RETURNED = 'RETURNING id, address_key AS addressKey, scope, reason, source, email, created_at AS createdAt, expires_at AS expiresAt';
+  const insertNew = sqlite.prepare<SuppressionInput & { createdAt: number }>(`
+    INSERT OR IGNORE INTO suppressions (address_key, scope, reason, source, email, created_at, expires_at)
+    VALUES (@addressKey, @scope, @reason, @source, @email, @createdAt, @expiresAt) ${RETURNED}`);
+  // Only a lapsing suppression (a soft bounce) is replaced by a new one.
+  const replaceLapsing = sqlite.prepare<SuppressionInput & { createdAt: number }>(`
+    UPDATE suppressions SET reason = @reason, source = @source, expires_at = @expiresAt, created_at = @createdAt, email = coalesce(@email, email)
+    WHERE address_key = @addressKey AND scope = @scope AND expires_at IS NOT NULL ${RETURNED}`);
+  // REPLACE deletes the row of this key and scope and inserts a new one with a new, higher seq.
   const recordChange = sqlite.prepare<ChangeParams>(`
     INSERT OR REPLACE INTO suppression_changes (address_key, scope, reason, source, email, created_at, expires_at, deleted, changed_at)
     VALUES (@addressKey, @scope, @reason, @source, @email, @createdAt, @expiresAt, @deleted, @changedAt)`);
@@ -97,7 +101,8 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
    * keeps its first reason: an unsubscribe does not turn a complaint into something weaker.
    */
   function addSync(input: SuppressionInput, at: number): boolean {
-    const row = upsert.get({ ...input, createdAt: at }) as SuppressionRow | undefined;
+    const params = { ...input, createdAt: at };
+    const row = (insertNew.get(params) ?? replaceLapsing.get(params)) as SuppressionRow | undefined;
     if (row) changed(row, false, at);
     return !!row;
   }
