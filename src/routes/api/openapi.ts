@@ -63,6 +63,7 @@ export function openApiDocument(options: { publicUrl: string; version: string })
         'Keep your CRM, campaign tool or warehouse in step with optbox: contacts with proof of consent, the suppression list (check, sync, add, remove, export) and signed webhooks. Errors always have the shape `{"error": {"code", "message", "fields"?}}`.',
     },
     servers: [{ url: options.publicUrl }],
+    security: [{ apiKey: [] }],
   });
 }
 
@@ -97,7 +98,7 @@ export function createApiDocsRoutes(deps: AppDeps) {
       c.header('Content-Security-Policy', docsCsp);
       return c.html(
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>optbox API</title></head><body>` +
-          `<script id="api-reference" type="application/json" data-url="/api/openapi.json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true}'></script>` +
+          `<script id="api-reference" type="application/json" data-url="/api/openapi.json" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"showDeveloperTools":"never","agent":{"disabled":true},"telemetry":false}'></script>` +
           `<script src="/api/docs/scalar.js"></script></body></html>`,
       );
     })
