@@ -29,7 +29,7 @@ export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger:
         if (!contact || contact.status === 'erased') return false;
         orm.delete(subscriptions).where(eq(subscriptions.contactId, input.contactId)).run();
         if (input.addressKey) {
-          suppressions.eraseAddressSync(input.addressKey, input.at);
+          suppressions.eraseAddressSync(input.addressKey, input.at, input.event.source);
           webhooks.scrubSync(input.addressKey, input.contactId);
         }
         orm

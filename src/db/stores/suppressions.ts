@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
@@ -122,13 +122,13 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
    * sure a global suppression of reason `erasure` stands, whatever stood before, so a later import
    * of the same address is never mailed and the suppression is not lifted without override.
    */
-  function eraseAddressSync(addressKey: Buffer, at: number): void {
+  function eraseAddressSync(addressKey: Buffer, at: number, source: string): void {
     orm.update(suppressions).set({ email: null }).where(eq(suppressions.addressKey, addressKey)).run();
     orm.update(suppressionChanges).set({ email: null }).where(eq(suppressionChanges.addressKey, addressKey)).run();
     const row = orm
       .insert(suppressions)
-      .values({ addressKey, scope: '*', reason: 'erasure', source: 'erasure', email: null, createdAt: at, expiresAt: null })
-      .onConflictDoUpdate({ target: [suppressions.addressKey, suppressions.scope], set: { reason: 'erasure', source: 'erasure', expiresAt: null, createdAt: at } })
+      .values({ addressKey, scope: '*', reason: 'erasure', source, email: null, createdAt: at, expiresAt: null })
+      .onConflictDoUpdate({ target: [suppressions.addressKey, suppressions.scope], set: { reason: 'erasure', source, expiresAt: null, createdAt: at } })
       .returning()
       .get();
     changed(row, false, at);
