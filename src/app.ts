@@ -6,6 +6,7 @@ import { redactPath } from './logger.ts';
 import type { AppDeps, AppEnv } from './routes/context.ts';
 import { apiError, handleError } from './routes/errors.tsx';
 import { createApiRoutes } from './routes/api/index.ts';
+import { createApiDocsRoutes } from './routes/api/openapi.ts';
 import { createOpsRoutes } from './routes/ops.ts';
 import { createUnsubscribeRoutes } from './routes/public/unsubscribe.tsx';
 import { createPreferencesOverviewRoutes } from './routes/public/preferences-overview.tsx';
@@ -34,6 +35,8 @@ export function createApp(deps: AppDeps) {
       },
       // Tokens live in page URLs: never hand them to another site in a Referer.
       referrerPolicy: 'no-referrer',
+      // A route may set a stricter or its own CSP (the API docs page does); the rest get this one.
+      overwrite: false,
     }),
   );
   // Public forms are tiny; a large body is someone else's mistake.
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createOpsRoutes(deps));
   app.route('/', createUnsubscribeRoutes(deps));
   app.route('/', createPreferencesOverviewRoutes(deps));
+  app.route('/api', createApiDocsRoutes(deps));
   app.route('/api/v1', createApiRoutes(deps));
 
   app.notFound((c) => {

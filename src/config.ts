@@ -46,6 +46,16 @@ export const configSchema = z
     UNSUBSCRIBE_MAILTO: z.email().max(254).optional(),
     /** Folder with operator MJML templates (laid out like emails/); unset uses the built-in ones. */
     TEMPLATES_DIR: z.string().min(1).optional(),
+    /** Requests per second one API key may make on average (token bucket); 0 turns the limit off. */
+    API_RATE_LIMIT: z.coerce.number().min(0).default(50),
+    /** Requests one API key may make at once before the rate applies. */
+    API_RATE_BURST: z.coerce.number().int().min(1).default(100),
+    /** A webhook receiver that has not answered by then counts as failed (retried). */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Attempts per webhook delivery before it is marked failed (about 1.5 days at 8). */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    /** How often the delivery worker looks for due webhooks. */
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -67,6 +77,11 @@ export const configSchema = z
       unsubscribeMailto: env.UNSUBSCRIBE_MAILTO,
       templatesDir: env.TEMPLATES_DIR,
     },
+    apiRateLimit: env.API_RATE_LIMIT,
+    apiRateBurst: env.API_RATE_BURST,
+    webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+    webhookPollMs: env.WEBHOOK_POLL_MS,
   }));
 
 export type Config = z.output<typeof configSchema>;

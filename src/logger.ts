@@ -7,7 +7,10 @@ export function createLogger(level: string): Logger {
   return pino({ level, base: { service: 'optbox' }, timestamp: pino.stdTimeFunctions.isoTime });
 }
 
-/** A path fit for logs: the link tokens in /u/… and /p/… are credentials and are cut out. */
+/**
+ * A path fit for logs: the link tokens in /u/… and /p/… are credentials and are cut out, and so
+ * is any path segment holding an address (the API's /suppressions/:email).
+ */
 export function redactPath(path: string): string {
-  return path.replace(/^\/(u|p)\/[^/?#]+/, '/$1/:token');
+  return path.replace(/^\/(u|p)\/[^/?#]+/, '/$1/:token').replace(/\/[^/?#]*(@|%40)[^/?#]*/gi, '/:email');
 }

@@ -51,6 +51,8 @@ async function main() {
   }
 
   const app = createApp(runtime);
+  // Webhooks go out beside the requests, never inside one (src/core/webhook-worker.ts).
+  runtime.webhooks.start();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
     logger.info({ host: info.address, port: info.port, publicUrl: config.publicUrl, database: config.databasePath }, 'listening');
   });
@@ -60,10 +62,13 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    // Finish the requests in flight (their writes commit first), then close the database.
+    // Finish the requests and webhook deliveries in flight (their writes commit first), then
+    // close the database. Deliveries not yet sent stay in the outbox for the next start.
     server.close(() => {
-      runtime.close();
-      process.exit(0);
+      void runtime.webhooks.stop().finally(() => {
+        runtime.close();
+        process.exit(0);
+      });
     });
     setTimeout(() => {
       runtime.close();

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createCore } from './core/create-core.ts';
+import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
 import { openStore } from './db/store.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { AppDeps } from './routes/context.ts';
@@ -9,7 +10,13 @@ import type { AppDeps } from './routes/context.ts';
  * Open the database, migrate it, load the secrets and build the core: what the server, the CLI
  * and the tests share. The caller owns the result and closes it.
  */
-export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger } = {}): AppDeps & { close(): void } {
+export interface Runtime extends AppDeps {
+  /** The webhook delivery worker; `main` starts it, tests call `tick()`. Stopped by close. */
+  webhooks: WebhookWorker;
+  close(): void;
+}
+
+export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Runtime {
   const store = openStore(config.databasePath);
   try {
     const core = createCore(store, {
@@ -19,7 +26,18 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
       secret: config.secret,
       pepper: config.pepper,
     });
-    return { core, config, logger: options.logger ?? createLogger(config.logLevel), close: () => store.close() };
+    const logger = options.logger ?? createLogger(config.logLevel);
+    const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger });
+    return {
+      core,
+      config,
+      logger,
+      webhooks,
+      close: () => {
+        void webhooks.stop();
+        store.close();
+      },
+    };
   } catch (err) {
     store.close();
     throw err;

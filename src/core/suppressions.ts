@@ -96,8 +96,157 @@ export async function unsuppress(deps: CoreDeps, input: { email: string; scope?:
   return { removed };
 }
 
-async function checkedScope(deps: CoreDeps, scope: string | undefined): Promise<string> {
+async function checkedScope(deps: CoreDeps, scope: string | undefined, field = 'scope'): Promise<string> {
   if (scope === undefined || scope === '*') return '*';
-  if (!(await deps.store.topics.byId(scope))) throw invalidInput('scope', `unknown topic "${scope}"`);
+  if (!(await deps.store.topics.byId(scope))) throw invalidInput(field, `unknown topic "${scope}"`);
   return scope;
+}
+
+export const MAX_BULK_ADD = 10_000;
+/** Suppressions per unit of work in a bulk add: short enough that other requests get their turn. */
+const BULK_UNIT = 1000;
+
+export interface BulkSuppressItem {
+  email: string;
+  scope?: string | undefined;
+  reason: SuppressionReason;
+  expiresAt?: number | undefined;
+}
+
+export type BulkSuppressResult =
+  | { index: number; email: string; status: 'created' | 'exists' }
+  | { index: number; email: string; status: 'error'; error: { code: 'invalid_input'; field: string; message: string } };
+
+/**
+ * Add many suppressions, each answered on its own (as SendGrid, Postmark and SES do): a bad
+ * address or unknown topic fails that item only, with the field named; the others are added.
+ * Idempotent per item: an address already suppressed for that scope answers `exists`.
+ */
+export async function suppressMany(deps: CoreDeps, input: { items: BulkSuppressItem[]; source: ConsentSource; actor?: string | undefined; request?: RequestEvidence | undefined }): Promise<BulkSuppressResult[]> {
+  if (input.items.length > MAX_BULK_ADD) throw invalidInput('suppressions', `at most ${MAX_BULK_ADD} per request`);
+  const now = deps.clock.now();
+  const topics = new Set((await deps.store.topics.all()).map((t) => t.id));
+  const results: BulkSuppressResult[] = new Array(input.items.length);
+  const valid: Array<{ index: number; email: string; key: Buffer; scope: string; item: BulkSuppressItem }> = [];
+  for (const [index, item] of input.items.entries()) {
+    const scope = item.scope ?? '*';
+    const fail = (field: string, message: string) => (results[index] = { index, email: item.email, status: 'error', error: { code: 'invalid_input', field: `suppressions[${index}].${field}`, message } });
+    let email: string;
+    try {
+      email = normalizeEmail(item.email);
+    } catch (err) {
+      fail('email', err instanceof OptboxError ? (err.fields[0]?.message ?? err.message) : 'invalid');
+      continue;
+    }
+    if (scope !== '*' && !topics.has(scope)) fail('scope', `unknown topic "${scope}"`);
+    else if (item.expiresAt !== undefined && item.expiresAt <= now) fail('expiresAt', 'lies in the past');
+    else valid.push({ index, email, key: deps.addressKey(email), scope, item });
+  }
+  const event = { actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) };
+  for (let start = 0; start < valid.length; start += BULK_UNIT) {
+    const chunk = valid.slice(start, start + BULK_UNIT);
+    const contactIds = await deps.store.contacts.idsByEmail(chunk.map((v) => v.email));
+    const added = await deps.store.suppressions.addMany(
+      chunk.map((v, i) => ({ addressKey: v.key, scope: v.scope, reason: v.item.reason, source: input.source, email: v.email, expiresAt: v.item.expiresAt ?? null, contactId: contactIds.get(v.email) ?? null })),
+      now,
+      event,
+    );
+    chunk.forEach((v, i) => (results[v.index] = { index: v.index, email: v.item.email, status: added[i] ? 'created' : 'exists' }));
+  }
+  return results;
+}
+
+/** Every suppression standing for one address (normalized), global first. */
+export async function suppressionsFor(deps: CoreDeps, rawEmail: string) {
+  const email = normalizeEmail(rawEmail);
+  return { email, suppressions: await deps.store.suppressions.forKey(deps.addressKey(email), deps.clock.now()) };
+}
+
+export interface ChangesQuery {
+  /** The seq of the last change the client has seen (0: from the start). */
+  after: number;
+  limit: number;
+  /** Only what applies to this topic: its own suppressions and the global ones. */
+  topic?: string | undefined;
+  /** Only this exact scope ('*' or a topic). */
+  scope?: string | undefined;
+  reason?: SuppressionReason | undefined;
+  since?: number | undefined;
+}
+
+/**
+ * The suppression list as a change feed (see db/schema/suppression-changes.ts). From the start
+ * (after = 0) it lists what stands now; after a position, everything changed since, removals
+ * as tombstones. `last` is the position to continue from, also when the page is empty.
+ */
+export async function suppressionChangesSince(deps: CoreDeps, query: ChangesQuery) {
+  if (query.topic !== undefined && query.scope !== undefined) throw invalidInput('scope', 'give topic or scope, not both');
+  if (query.topic !== undefined) await checkedScope(deps, query.topic, 'topic');
+  const scopes = query.topic !== undefined ? [...new Set([query.topic, '*'])] : query.scope !== undefined ? [await checkedScope(deps, query.scope)] : undefined;
+  const rows = await deps.store.suppressions.changes({ after: query.after, limit: query.limit + 1, scopes, reason: query.reason, since: query.since, present: query.after === 0 });
+  const page = rows.slice(0, query.limit);
+  return { changes: page, more: rows.length > query.limit, last: page.at(-1)?.seq ?? query.after };
+}
+
+const EXPORT_PAGE = 1000;
+
+/**
+ * The whole list as CSV or NDJSON, produced a page at a time so memory stays flat for millions
+ * of rows; each page is one short read, and between pages other requests get their turn.
+ * Rows changed during a long export may or may not be in it; the change feed is the exact way
+ * to keep in step. In CSV a cell that a spreadsheet would run as a formula (= + - @) is
+ * prefixed with ' (OWASP CSV injection); NDJSON carries values as they are.
+ */
+export async function* exportSuppressions(deps: CoreDeps, input: { format: 'csv' | 'ndjson'; topic?: string | undefined; reason?: SuppressionReason | undefined }): AsyncGenerator<string> {
+  const scope = input.topic === undefined ? undefined : await checkedScope(deps, input.topic, 'topic');
+  const csv = input.format === 'csv';
+  const iso = isoFormatter();
+  if (csv) yield 'email,scope,reason,source,created_at,expires_at\r\n';
+  for (let after = 0; ; ) {
+    const rows = await deps.store.suppressions.exportPage(after, EXPORT_PAGE, { scope: scope === '*' ? undefined : scope, reason: input.reason });
+    if (rows.length === 0) return;
+    let chunk = '';
+    for (const [, email, rowScope, reason, source, createdAt, expiresAt] of rows) {
+      const created = iso(createdAt);
+      chunk += csv
+        ? `${email === null ? '' : csvCell(email)},${csvCell(rowScope)},${reason},${csvCell(source)},${created},${expiresAt === null ? '' : iso(expiresAt)}\r\n`
+        : `{"email":${email === null ? 'null' : JSON.stringify(email)},"scope":${JSON.stringify(rowScope)},"reason":"${reason}","source":${JSON.stringify(source)},"createdAt":"${created}","expiresAt":${expiresAt === null ? 'null' : `"${iso(expiresAt)}"`}}\n`;
+    }
+    after = rows[rows.length - 1]![0];
+    yield chunk;
+    if (rows.length < EXPORT_PAGE) return;
+    // Reads, stream writes and a fast reader can all settle as microtasks: without a real turn
+    // of the event loop here a million-row export would hold up every other request.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * `new Date(ms).toISOString()` for many instants, with the date part (YYYY-MM-DDT) made once per
+ * day instead of once per row: the export spends a good part of its time formatting times.
+ */
+export function isoFormatter(): (ms: number) => string {
+  let day = NaN;
+  let prefix = '';
+  const two = (n: number) => (n < 10 ? '0' : '') + n;
+  return (ms) => {
+    const d = Math.floor(ms / 86_400_000);
+    if (d !== day) {
+      if (ms < 0 || ms >= 253402300800000) return new Date(ms).toISOString(); // outside years 1970–9999
+      day = d;
+      prefix = new Date(d * 86_400_000).toISOString().slice(0, 11);
+    }
+    const t = ms - d * 86_400_000;
+    const msPart = t % 1000;
+    const s = Math.floor(t / 1000);
+    return `${prefix}${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.${msPart < 10 ? '00' : msPart < 100 ? '0' : ''}${msPart}Z`;
+  };
+}
+
+/** RFC 4180 quoting where needed, and no formula for spreadsheets. */
+function csvCell(value: string): string {
+  const first = value.charCodeAt(0);
+  // = + - @ TAB CR
+  const safe = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13 ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

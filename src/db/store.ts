@@ -8,11 +8,15 @@ import { createConsentStore } from './stores/consent.ts';
 import { createSecretStore } from './stores/secrets.ts';
 import { createApiKeyStore } from './stores/api-keys.ts';
 import { createAudienceStore } from './stores/audience.ts';
+import { createWebhookStore } from './stores/webhooks.ts';
+import { createErasureStore } from './stores/erasure.ts';
 
-export type { SuppressionReason, SuppressionHit, SuppressionInput } from './stores/suppressions.ts';
+export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
+export { suppressionData } from './stores/suppressions.ts';
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
-export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow } from './schema/index.ts';
+export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
 
 /**
  * Everything core may ask of storage. Writes that change consent go through the group-commit
@@ -21,13 +25,16 @@ export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow 
 export function createStore(db: Db) {
   const transact = createWriteQueue(db.sqlite);
   const ledger = createLedgerStore(db.orm);
-  const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger);
+  const webhooks = createWebhookStore(db.orm, transact);
+  const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger, webhooks);
   const ping = db.sqlite.prepare('SELECT 1 AS ok');
   return {
-    contacts: createContactStore(db.orm, transact, ledger),
+    contacts: createContactStore(db.orm, transact, ledger, webhooks),
     topics: createTopicStore(db.orm, db.sqlite),
     suppressions,
-    consent: createConsentStore(db.orm, transact, ledger, suppressions),
+    consent: createConsentStore(db.orm, transact, ledger, suppressions, webhooks),
+    erasure: createErasureStore(db.orm, transact, ledger, suppressions, webhooks),
+    webhooks,
     ledger,
     secrets: createSecretStore(db.orm),
     apiKeys: createApiKeyStore(db.orm, db.sqlite),

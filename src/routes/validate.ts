@@ -28,3 +28,29 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   }
   return parsed.data;
 }
+
+/** Validate the query string (each parameter once; a repeated one is refused). */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const all = c.req.queries();
+  const raw: Record<string, string> = {};
+  for (const [name, values] of Object.entries(all)) {
+    if (values.length > 1) throw new OptboxError('invalid_input', `${name}: given more than once`, [{ field: name, message: 'given more than once' }]);
+    raw[name] = values[0]!;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = zodProblems(parsed.error);
+    throw new OptboxError('invalid_input', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+  }
+  return parsed.data;
+}
+
+/** Validate the path parameters. */
+export function readParams<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const parsed = schema.safeParse(c.req.param());
+  if (!parsed.success) {
+    const fields = zodProblems(parsed.error);
+    throw new OptboxError('invalid_input', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+  }
+  return parsed.data;
+}

@@ -22,19 +22,36 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
   const dir = options.file ? mkdtempSync(join(tmpdir(), 'optbox-test-')) : undefined;
   const config = testConfig({ databasePath: dir ? join(dir, 'optbox.db') : ':memory:', publicUrl: 'https://optbox.test', ...options.config });
   const clock = fixedClock();
-  const deps = openRuntime(config, { clock, logger: createLogger('silent') });
-  const app = createApp(deps);
+  let deps = openRuntime(config, { clock, logger: createLogger('silent') });
+  let app = createApp(deps);
   const { key: apiKey } = await createApiKey(deps.core, { name: 'test' });
   const servers: Array<{ close(): void }> = [];
 
   return {
-    app,
-    deps,
-    core: deps.core,
+    get app() {
+      return app;
+    },
+    get deps() {
+      return deps;
+    },
+    get core() {
+      return deps.core;
+    },
     clock,
     config,
     apiKey,
     dir,
+    /** A new API key with only these scopes. */
+    async keyWith(scopes: string[], name = 'scoped') {
+      return (await createApiKey(deps.core, { name, scopes })).key;
+    },
+    /** Stop and start again on the same database file (needs `file: true`), as after a crash or deploy. */
+    restart() {
+      if (!dir) throw new Error('restart needs makeTestApp({ file: true })');
+      deps.close();
+      deps = openRuntime(config, { clock, logger: createLogger('silent') });
+      app = createApp(deps);
+    },
     /** A contact subscribed to the topic, and its links as a mail would carry them (paths only). */
     async linkFor(email: string, topic: string, extra: { locale?: 'nl' | 'en'; campaign?: string } = {}) {
       const { contact } = await upsertContact(deps.core, { email, topics: topic === '*' ? [] : [topic], locale: extra.locale ?? 'en', source: 'api' });
@@ -78,6 +95,6 @@ export function form(fields: Record<string, string>) {
   return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() };
 }
 
-/** A response's JSON body, loosely typed for assertions. */
+/** A response body as JSON, loosely typed for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const json = (res: Response): Promise<any> => res.json() as Promise<any>;
+export const json = async (res: Response | Promise<Response>): Promise<any> => (await res).json();

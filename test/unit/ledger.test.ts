@@ -45,7 +45,7 @@ describe('consent ledger', () => {
 
   it('detects an edit that recomputes the row hash but not the chain after it', async () => {
     raw.exec('DROP TRIGGER consent_events_no_update');
-    raw.prepare("UPDATE consent_events SET hash = 'f' || substr(hash, 2) WHERE id = 2").run();
+    raw.prepare("UPDATE consent_events SET hash = (CASE substr(hash, 1, 1) WHEN 'f' THEN '0' ELSE 'f' END) || substr(hash, 2) WHERE id = 2").run();
     expect(await verifyLedger(t.core)).toMatchObject({ ok: false, brokenAt: 2 });
   });
 });

@@ -5,3 +5,8 @@ export * from './suppressions.ts';
 export * from './consent-events.ts';
 export * from './secrets.ts';
 export * from './api-keys.ts';
+export * from './suppression-changes.ts';
+export * from './webhook-endpoints.ts';
+export * from './webhook-events.ts';
+export * from './webhook-deliveries.ts';
+export * from './webhook-attempts.ts';

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
-import { subscriptions, topics } from '../schema/index.ts';
+import { contacts, subscriptions, topics } from '../schema/index.ts';
+import type { WebhookStore } from './webhooks.ts';
 import type { LedgerStore, LedgerEventInput } from './ledger.ts';
 import type { SuppressionInput, SuppressionReason, SuppressionStore } from './suppressions.ts';
 
@@ -24,7 +25,7 @@ export interface TopicChangeResult {
   changed: boolean;
 }
 
-export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressionStore: SuppressionStore) {
+export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressionStore: SuppressionStore, webhooks: WebhookStore) {
   // Prepared once: this is the one-click path, and building SQL per call costs more than running it.
   const current = orm
     .select({ id: topics.id, defaultStatus: topics.defaultStatus, status: subscriptions.status })
@@ -57,7 +58,7 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
           changedTopics.push(topic.id);
         }
         const suppressed = change.suppress ? suppressionStore.addSync(change.suppress, change.at) : false;
-        const lifted = change.lift ? suppressionStore.liftSync(change.lift.addressKey, change.lift.scopes, change.lift.reasons) : 0;
+        const lifted = change.lift ? suppressionStore.liftSync(change.lift.addressKey, change.lift.scopes, change.lift.reasons, change.at) : 0;
         const changed = changedTopics.length > 0 || suppressed || lifted > 0;
         if (changed) {
           ledger.appendSync({
@@ -65,6 +66,15 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
             at: change.at,
             contactId: change.contactId,
             detail: { ...change.event.detail, topics: changedTopics },
+          });
+        }
+        if (changedTopics.length > 0) {
+          const contact = orm.select({ externalId: contacts.externalId }).from(contacts).where(eq(contacts.id, change.contactId)).get();
+          webhooks.emitSync({
+            type: 'subscription.updated',
+            at: change.at,
+            contactId: change.contactId,
+            data: { contactId: change.contactId, externalId: contact?.externalId ?? null, topics: changedTopics, status: change.status, source: change.event.source },
           });
         }
         return { changedTopics, changed };

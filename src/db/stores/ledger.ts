@@ -1,4 +1,4 @@
-import { asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import { consentEvents, type ConsentEventRow } from '../schema/index.ts';
 import { GENESIS_HASH, ledgerHash } from '../ledger-chain.ts';
@@ -24,34 +24,14 @@ export type LedgerVerification =
   | { ok: false; rows: number; brokenAt: number; problem: string };
 
 export function createLedgerStore(orm: Orm) {
-  const last = orm
-    .select({ id: consentEvents.id, hash: consentEvents.hash })
-    .from(consentEvents)
-    .orderBy(desc(consentEvents.id))
-    .limit(1)
-    .prepare();
+  // Raw prepared statements: appended thousands of times per unit in a bulk add.
+  const last = orm.$client.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1');
 
-  const insert = orm
-    .insert(consentEvents)
-    .values({
-      id: sql.placeholder('id'),
-      at: sql.placeholder('at'),
-      contactId: sql.placeholder('contactId'),
-      addressKey: sql.placeholder('addressKey'),
-      action: sql.placeholder('action'),
-      topic: sql.placeholder('topic'),
-      source: sql.placeholder('source'),
-      actor: sql.placeholder('actor'),
-      policyVersion: sql.placeholder('policyVersion'),
-      consentTextId: sql.placeholder('consentTextId'),
-      campaign: sql.placeholder('campaign'),
-      ipHash: sql.placeholder('ipHash'),
-      userAgentHash: sql.placeholder('userAgentHash'),
-      detail: sql.placeholder('detail'),
-      prevHash: sql.placeholder('prevHash'),
-      hash: sql.placeholder('hash'),
-    })
-    .prepare();
+  // Prepared once: a bulk add appends thousands of rows per unit, and building and preparing the
+  // statement per row cost more than the insert itself.
+  const insert = orm.$client.prepare(`
+    INSERT INTO consent_events (id, at, contact_id, address_key, action, topic, source, actor, policy_version, consent_text_id, campaign, ip_hash, user_agent_hash, detail, prev_hash, hash)
+    VALUES (@id, @at, @contactId, @addressKey, @action, @topic, @source, @actor, @policyVersion, @consentTextId, @campaign, @ipHash, @userAgentHash, @detail, @prevHash, @hash)`);
 
   /** Append one row to the chain. Synchronous: call only inside a unit of the write queue. */
   function appendSync(input: LedgerEventInput): ConsentEventRow {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { scope } from '../../auth/api-key.ts';
 import { invalidInput } from '../../core/errors.ts';
 import { mailHookFor } from '../../mail/hook.ts';
+import { prepareBatchInput, prepareInput } from '../../mail/input.ts';
+import type { RouteDoc } from './doc.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson } from '../validate.ts';
 
@@ -27,3 +29,20 @@ export function createMessageRoutes(deps: AppDeps) {
     return c.json(await hook.prepare(input as never));
   });
 }
+
+/** The body as documented: one message, or a batch of them (the handler validates each the same way). */
+const documentedBody = z.union([prepareInput, z.object({ recipients: prepareBatchInput })]);
+
+export const messageDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/messages/prepare',
+    tag: 'Messages',
+    scope: 'messages:prepare',
+    summary: 'Ask whether a mail may go, and render it with its personal links and headers',
+    description:
+      'One message, or `{"recipients": [...]}` (up to 1,000) answered as `{"results": [...]}` in the same order. Each answer is `{send: false, reason, scope}` or `{send: true, subject, html, text, headers, unsubscribeUrl, preferencesUrl}`, with `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058) in `headers` for topic mail. A read: nothing changes.',
+    body: documentedBody,
+    responses: { 200: { description: 'The decision, and the rendered mail when it may go.' } },
+  },
+];

@@ -1,22 +1,174 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { Hono, type Context } from 'hono';
+import { stream } from 'hono/streaming';
 import { scope } from '../../auth/api-key.ts';
-import { checkSuppressions, MAX_CHECK_BATCH } from '../../core/suppressions.ts';
+import type { RequestEvidence } from '../../core/deps.ts';
+import { notFound } from '../../core/errors.ts';
+import { checkSuppressions, exportSuppressions, suppressionChangesSince, suppressionsFor, suppressMany, unsuppress } from '../../core/suppressions.ts';
+import type { SuppressionChangeRow, SuppressionRow } from '../../db/store.ts';
+import { clientIp } from '../client-ip.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
-import { readJson } from '../validate.ts';
+import { readJson, readParams, readQuery } from '../validate.ts';
+import { decodeCursor, encodeCursor, isSeq } from './cursor.ts';
+import type { RouteDoc } from './doc.ts';
+import {
+  AddressSuppressions,
+  AddSuppressionsRequest,
+  AddSuppressionsResponse,
+  CheckRequest,
+  CheckResponse,
+  EmailParams,
+  ExportQuery,
+  ListSuppressionsQuery,
+  RemoveSuppressionQuery,
+  RemoveSuppressionResponse,
+  SuppressionChange,
+  SuppressionPage,
+  type Suppression,
+} from './schemas.ts';
+import type { z } from 'zod';
 
-const topicId = z.string().min(1).max(64);
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export const checkRequest = z.object({
-  emails: z.array(z.string().max(320)).min(1).max(MAX_CHECK_BATCH),
-  topic: topicId.optional(),
-});
-
-/** The suppression list over HTTP, for senders that do not run beside the database. */
-export function createSuppressionRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().post('/suppressions/check', scope('suppressions:read'), async (c) => {
-    const input = await readJson(c, checkRequest);
-    const results = await checkSuppressions(deps.core, input);
-    return c.json({ results });
-  });
+function changeView(row: SuppressionChangeRow): z.input<typeof SuppressionChange> {
+  return {
+    key: row.addressKey.toString('base64url'),
+    email: row.email,
+    scope: row.scope,
+    reason: row.reason,
+    source: row.source,
+    createdAt: iso(row.createdAt),
+    expiresAt: isoOrNull(row.expiresAt),
+    deleted: row.deleted,
+    changedAt: iso(row.changedAt),
+  };
 }
+
+const suppressionView = (row: SuppressionRow): z.input<typeof Suppression> => ({ scope: row.scope, reason: row.reason, source: row.source, createdAt: iso(row.createdAt), expiresAt: isoOrNull(row.expiresAt) });
+
+export const actorOf = (c: Context<AppEnv>) => `apikey:${c.get('apiKey').name}`;
+export const evidenceOf = (c: Context): RequestEvidence => ({ ip: clientIp(c), userAgent: c.req.header('user-agent') });
+
+/** The suppression list over HTTP: check, read, sync, add, remove, export. */
+export function createSuppressionRoutes(deps: AppDeps) {
+  const { core } = deps;
+  return new Hono<AppEnv>()
+    .post('/suppressions/check', scope('suppressions:read'), async (c) => {
+      const input = await readJson(c, CheckRequest);
+      const results = await checkSuppressions(core, input);
+      return c.json({ results } satisfies z.input<typeof CheckResponse>);
+    })
+    .get('/suppressions', scope('suppressions:read'), async (c) => {
+      const q = readQuery(c, ListSuppressionsQuery);
+      const after = q.cursor === undefined ? 0 : decodeCursor('s', q.cursor, isSeq);
+      const page = await suppressionChangesSince(core, { after, limit: q.limit, topic: q.topic, scope: q.scope, reason: q.reason, since: q.since });
+      return c.json({ data: page.changes.map(changeView), nextCursor: encodeCursor('s', page.last), hasMore: page.more } satisfies z.input<typeof SuppressionPage>);
+    })
+    .get('/suppressions/export', scope('suppressions:read'), async (c) => {
+      const q = readQuery(c, ExportQuery);
+      const rows = exportSuppressions(core, { format: q.format, topic: q.topic, reason: q.reason });
+      const first = await rows.next(); // bad filters fail here, before the 200 is sent
+      c.header('Content-Type', q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+      c.header('Content-Disposition', `attachment; filename="suppressions.${q.format === 'csv' ? 'csv' : 'ndjson'}"`);
+      c.header('Cache-Control', 'no-store');
+      return stream(c, async (out) => {
+        let aborted = false;
+        out.onAbort(() => {
+          aborted = true;
+        });
+        if (!first.done) await out.write(first.value);
+        for await (const chunk of rows) {
+          if (aborted) break;
+          await out.write(chunk);
+        }
+      });
+    })
+    .get('/suppressions/:email', scope('suppressions:read'), async (c) => {
+      const { email } = readParams(c, EmailParams);
+      const found = await suppressionsFor(core, email);
+      return c.json({ email: found.email, suppressed: found.suppressions.length > 0, suppressions: found.suppressions.map(suppressionView) } satisfies z.input<typeof AddressSuppressions>);
+    })
+    .post('/suppressions', scope('suppressions:write'), async (c) => {
+      const input = await readJson(c, AddSuppressionsRequest);
+      const results = await suppressMany(core, {
+        items: input.suppressions.map((s) => ({ ...s, reason: s.reason ?? 'manual' })),
+        source: 'api',
+        actor: actorOf(c),
+        request: evidenceOf(c),
+      });
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      return c.json({ created: count('created'), existing: count('exists'), failed: count('error'), results } satisfies z.input<typeof AddSuppressionsResponse>);
+    })
+    .delete('/suppressions/:email', scope('suppressions:write'), async (c) => {
+      const { email } = readParams(c, EmailParams);
+      const q = readQuery(c, RemoveSuppressionQuery);
+      const { removed } = await unsuppress(core, { email, scope: q.scope, override: q.override, source: 'api', actor: actorOf(c), request: evidenceOf(c) });
+      if (removed === 0) throw notFound('suppression');
+      return c.json({ removed } satisfies z.input<typeof RemoveSuppressionResponse>);
+    });
+}
+
+const tag = 'Suppressions';
+export const suppressionDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/suppressions/check',
+    tag,
+    scope: 'suppressions:read',
+    summary: 'Check addresses before sending',
+    description: 'Up to 10,000 addresses. A suppression applies when its scope is the topic or `*` and it has not lapsed.',
+    body: CheckRequest,
+    responses: { 200: { description: 'One result per address, in the order asked.', schema: CheckResponse } },
+  },
+  {
+    method: 'get',
+    path: '/suppressions',
+    tag,
+    scope: 'suppressions:read',
+    summary: 'List and sync the suppression list',
+    description:
+      'Without `cursor`: what stands now, page by page. Every answer has a `nextCursor`; store the last one. Called with it later, the answer holds everything changed since, removals as `deleted: true`, so a client that applies the changes in order (keyed by `key` and `scope`) ends with exactly the server\'s list. Keep the same filters when following a cursor.',
+    query: ListSuppressionsQuery,
+    responses: { 200: { description: 'A page of changes.', schema: SuppressionPage } },
+  },
+  {
+    method: 'get',
+    path: '/suppressions/export',
+    tag,
+    scope: 'suppressions:read',
+    summary: 'Export the whole list (CSV or NDJSON, streamed)',
+    description: 'Streamed in constant memory; suitable for millions of rows. CSV columns: email, scope, reason, source, created_at, expires_at. Erased addresses export with an empty email.',
+    query: ExportQuery,
+    responses: { 200: { description: 'The list.', contentType: 'text/csv' } },
+  },
+  {
+    method: 'get',
+    path: '/suppressions/:email',
+    tag,
+    scope: 'suppressions:read',
+    summary: 'Suppressions of one address',
+    params: EmailParams,
+    responses: { 200: { description: 'What stands for the address (lapsed ones left out).', schema: AddressSuppressions } },
+  },
+  {
+    method: 'post',
+    path: '/suppressions',
+    tag,
+    scope: 'suppressions:write',
+    summary: 'Add suppressions in bulk',
+    description: 'Up to 10,000 per request, each answered on its own: a bad address or unknown topic fails that item only (named as `suppressions[3].email`); the rest are added. A malformed request as a whole is refused with 400 and changes nothing.',
+    body: AddSuppressionsRequest,
+    responses: { 200: { description: 'Per-item results.', schema: AddSuppressionsResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/suppressions/:email',
+    tag,
+    scope: 'suppressions:write',
+    summary: 'Remove a suppression',
+    description: 'A `complaint` or `erasure` suppression is only removed with `override=true` (409 otherwise).',
+    params: EmailParams,
+    query: RemoveSuppressionQuery,
+    responses: { 200: { description: 'Removed.', schema: RemoveSuppressionResponse }, 404: { description: 'No such suppression.' }, 409: { description: 'Protected reason; needs override.' } },
+  },
+];

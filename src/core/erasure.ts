@@ -1,0 +1,29 @@
+import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
+import { contactById } from './contacts.ts';
+import { evidenceOf } from './evidence.ts';
+
+export interface EraseInput {
+  contactId: string;
+  source: ConsentSource;
+  actor?: string | undefined;
+  request?: RequestEvidence | undefined;
+}
+
+/**
+ * GDPR art. 17 ("right to be forgotten"), DESIGN promise 5: delete the person's data but keep a
+ * global suppression on the keyed hash of their address, so a later import of the same address
+ * is never mailed. One unit of work (see db/stores/erasure.ts). Used by the marketing API
+ * (DELETE /api/v1/contacts/:id) and the preference center. Idempotent: erasing an erased
+ * contact changes nothing and succeeds.
+ */
+export async function eraseContact(deps: CoreDeps, input: EraseInput): Promise<{ erased: boolean }> {
+  const contact = await contactById(deps, input.contactId);
+  if (contact.status === 'erased') return { erased: false };
+  const erased = await deps.store.erasure.erase({
+    contactId: contact.id,
+    addressKey: contact.email ? deps.addressKey(contact.email) : null,
+    at: deps.clock.now(),
+    event: { source: input.source, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) },
+  });
+  return { erased };
+}

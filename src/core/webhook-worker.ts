@@ -1,0 +1,118 @@
+import type { Logger } from 'pino';
+import type { DueDelivery } from '../db/store.ts';
+import type { CoreDeps } from './deps.ts';
+import { signWebhook } from './webhooks.ts';
+
+export interface WebhookWorkerOptions {
+  /** A receiver that has not answered by then counts as a failure. */
+  timeoutMs: number;
+  /** Attempts before a delivery is given up (state `failed`). */
+  maxAttempts: number;
+  /** How often the worker looks for due deliveries when started. */
+  pollMs: number;
+  /** Deliveries sent at once per turn. */
+  batch?: number;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Wait after the n-th failed attempt: quickly once, then ever longer, about a day and a half in
+ * all (the schedule Standard Webhooks senders such as Svix use).
+ */
+export const RETRY_SCHEDULE_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000];
+
+export interface WebhookWorker {
+  /** Poll every `pollMs` until stopped. */
+  start(): void;
+  /** Stop polling and wait for the deliveries in flight. */
+  stop(): Promise<void>;
+  /** Send what is due now, once; resolves with the number of attempts made. */
+  tick(): Promise<number>;
+}
+
+/**
+ * Delivers the outbox (db/stores/webhooks.ts). It runs beside the requests and never inside
+ * one: a change only writes outbox rows, in its own unit of work. State is in the database, so
+ * deliveries pending at a crash or restart go out after it (at least once: receivers
+ * de-duplicate by `webhook-id`, which stays the same on every retry). Time comes from the core
+ * clock, so tests drive retries with a fixed clock instead of waiting.
+ */
+export function createWebhookWorker(deps: CoreDeps, options: WebhookWorkerOptions): WebhookWorker {
+  const batch = options.batch ?? 20;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = true;
+
+  async function send(delivery: DueDelivery): Promise<void> {
+    const at = deps.clock.now();
+    const timestamp = Math.floor(at / 1000);
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'optbox-webhooks/1',
+          'webhook-id': delivery.eventId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(delivery.secret, delivery.eventId, timestamp, delivery.payload),
+        },
+        body: delivery.payload,
+        redirect: 'manual', // a redirect is not an answer; following it could leave the host registered
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      statusCode = res.status;
+      await res.body?.cancel();
+      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      error = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timeout after ${options.timeoutMs} ms` : (e.cause?.code ?? e.message ?? 'request failed').slice(0, 200);
+    }
+    const attempt = delivery.attempts + 1;
+    const delivered = error === null;
+    const nextAttemptAt = delivered || attempt >= options.maxAttempts ? null : deps.clock.now() + RETRY_SCHEDULE_MS[Math.min(attempt, RETRY_SCHEDULE_MS.length) - 1]!;
+    if (!delivered) options.logger?.warn({ delivery: delivery.id, attempt, error, retry: nextAttemptAt !== null }, 'webhook delivery failed');
+    await deps.store.webhooks.recordAttempt({ deliveryId: delivery.id, at, statusCode, error, durationMs: Math.round(performance.now() - started), delivered, nextAttemptAt });
+  }
+
+  async function runOnce(): Promise<number> {
+    const due = await deps.store.webhooks.due(deps.clock.now(), batch);
+    await Promise.all(due.map(send));
+    return due.length;
+  }
+
+  function tick(): Promise<number> {
+    running ??= runOnce().finally(() => (running = undefined));
+    return running;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      try {
+        // Keep going while there is a backlog, then wait for the next poll.
+        while (!stopped && (await tick()) === batch);
+      } catch (err) {
+        options.logger?.error({ err }, 'webhook worker');
+      }
+      schedule();
+    }, options.pollMs);
+    timer.unref();
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+    tick,
+  };
+}

@@ -1,0 +1,81 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { WEBHOOK_EVENT_TYPES, type WebhookEndpointRow, type WebhookEventType } from '../db/store.ts';
+import type { CoreDeps } from './deps.ts';
+import { invalidInput, notFound } from './errors.ts';
+
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType };
+
+const SECRET_PREFIX = 'whsec_';
+
+/**
+ * The Standard Webhooks signature (standardwebhooks.com, "Verifying Webhooks"): HMAC-SHA256 with
+ * the base64-decoded secret over `${id}.${timestamp}.${body}`, sent as `v1,<base64>`.
+ */
+export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  return 'v1,' + createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+}
+
+export const newWebhookSecret = () => SECRET_PREFIX + randomBytes(32).toString('base64');
+
+/** A receiver URL: http(s) only, no credentials in it (they would be logged by proxies). */
+export function checkWebhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalidInput('url', 'is not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidInput('url', 'must be an http:// or https:// URL');
+  if (url.username || url.password) throw invalidInput('url', 'must not carry a user name or password');
+  return url.toString();
+}
+
+export interface CreateEndpointInput {
+  url: string;
+  events: WebhookEventType[];
+  description?: string | undefined;
+  /** `whsec_` + base64 of 24 to 64 random bytes; generated when absent. */
+  secret?: string | undefined;
+  actor: string;
+}
+
+/** Register a receiver. The secret is returned here and never again. */
+export async function createWebhookEndpoint(deps: CoreDeps, input: CreateEndpointInput): Promise<WebhookEndpointRow> {
+  const url = checkWebhookUrl(input.url);
+  const events = [...new Set(input.events)];
+  if (events.length === 0) throw invalidInput('events', 'name at least one event');
+  for (const [i, e] of events.entries()) if (!WEBHOOK_EVENT_TYPES.includes(e)) throw invalidInput(`events[${i}]`, `unknown event "${e}"`);
+  if (input.secret !== undefined) {
+    const bytes = input.secret.startsWith(SECRET_PREFIX) ? Buffer.from(input.secret.slice(SECRET_PREFIX.length), 'base64') : Buffer.alloc(0);
+    if (bytes.length < 24 || bytes.length > 64) throw invalidInput('secret', 'must be whsec_ followed by base64 of 24 to 64 bytes');
+  }
+  const row: WebhookEndpointRow = {
+    id: 'wh_' + randomBytes(9).toString('base64url'),
+    url,
+    description: input.description ?? '',
+    events,
+    secret: input.secret ?? newWebhookSecret(),
+    createdBy: input.actor,
+    createdAt: deps.clock.now(),
+  };
+  await deps.store.webhooks.createEndpoint(row);
+  return row;
+}
+
+export async function webhookEndpoint(deps: CoreDeps, id: string): Promise<WebhookEndpointRow> {
+  const row = await deps.store.webhooks.endpoint(id);
+  if (!row) throw notFound('webhook endpoint');
+  return row;
+}
+
+export async function deleteWebhookEndpoint(deps: CoreDeps, id: string): Promise<void> {
+  if (!(await deps.store.webhooks.deleteEndpoint(id))) throw notFound('webhook endpoint');
+}
+
+/** The delivery log of an endpoint, newest first; `before` is a delivery id from the last page. */
+export async function webhookDeliveries(deps: CoreDeps, input: { endpointId: string; before?: number | undefined; limit: number }) {
+  await webhookEndpoint(deps, input.endpointId);
+  const rows = await deps.store.webhooks.deliveries(input.endpointId, { before: input.before, limit: input.limit + 1 });
+  return { deliveries: rows.slice(0, input.limit), more: rows.length > input.limit };
+}

@@ -1,0 +1,28 @@
+import { sqliteTable, text, integer, blob, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The suppression list's change log, compacted: one row per (address key, scope) holding its
+ * latest state, re-inserted with a new `seq` on every change (AUTOINCREMENT never reuses a
+ * number, so `seq` only grows). A removal leaves a tombstone (`deleted`). "Everything changed
+ * since my cursor" is then `seq > cursor` in seq order, removals included, and a client that
+ * follows cursors ends with exactly the server's list. Written in the same unit as the change.
+ */
+export const suppressionChanges = sqliteTable(
+  'suppression_changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    addressKey: blob('address_key', { mode: 'buffer' }).notNull(),
+    scope: text('scope').notNull(),
+    reason: text('reason', { enum: ['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure'] }).notNull(),
+    source: text('source').notNull(),
+    /** Cleared on erasure, like the suppression's own. */
+    email: text('email'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+    deleted: integer('deleted', { mode: 'boolean' }).notNull().default(false),
+    changedAt: integer('changed_at').notNull(),
+  },
+  (t) => [uniqueIndex('suppression_changes_key_scope').on(t.addressKey, t.scope)],
+);
+
+export type SuppressionChangeRow = typeof suppressionChanges.$inferSelect;

@@ -1,0 +1,48 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Orm } from '../client.ts';
+import type { RunInTransaction } from '../write-queue.ts';
+import { contacts, subscriptions } from '../schema/index.ts';
+import type { LedgerEventInput, LedgerStore } from './ledger.ts';
+import type { SuppressionStore } from './suppressions.ts';
+import type { WebhookStore } from './webhooks.ts';
+
+export interface ErasureInput {
+  contactId: string;
+  /** The suppression key of the contact's address, when it still has one. */
+  addressKey: Buffer | null;
+  at: number;
+  event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action' | 'addressKey'>;
+}
+
+export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressions: SuppressionStore, webhooks: WebhookStore) {
+  return {
+    /**
+     * GDPR art. 17 erasure as one unit: the contact's address, external id, flags and
+     * subscriptions go; the address beside its suppressions and in webhook payloads goes; a
+     * global `erasure` suppression on the keyed hash stays (DESIGN promise 5); the ledger gets an
+     * `erase` row (its earlier rows name only the random contact id and hashes) and listeners a
+     * `contact.erased` event. False when the contact was already erased (idempotent).
+     */
+    erase(input: ErasureInput): Promise<boolean> {
+      return transact(() => {
+        const contact = orm.select({ status: contacts.status }).from(contacts).where(eq(contacts.id, input.contactId)).get();
+        if (!contact || contact.status === 'erased') return false;
+        orm.delete(subscriptions).where(eq(subscriptions.contactId, input.contactId)).run();
+        if (input.addressKey) {
+          suppressions.eraseAddressSync(input.addressKey, input.at, input.event.source);
+          webhooks.scrubSync(input.addressKey, input.contactId);
+        }
+        orm
+          .update(contacts)
+          .set({ email: null, externalId: null, status: 'erased', pausedUntil: null, noProfiling: sql`0`, updatedAt: input.at })
+          .where(eq(contacts.id, input.contactId))
+          .run();
+        ledger.appendSync({ ...input.event, at: input.at, contactId: input.contactId, addressKey: input.addressKey, action: 'erase' });
+        webhooks.emitSync({ type: 'contact.erased', at: input.at, contactId: input.contactId, data: { contactId: input.contactId, erasedAt: new Date(input.at).toISOString() } });
+        return true;
+      });
+    },
+  };
+}
+
+export type ErasureStore = ReturnType<typeof createErasureStore>;
