@@ -6,7 +6,7 @@ import { checkSuppressions } from '../src/core/suppressions.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
 import { fmt, mb, print, rate, ratio, type Bench } from './lib.ts';
-import { load, startBenchServer } from './servers.ts';
+import { buildOptbox, load, startBenchServer } from './servers.ts';
 
 /**
  * Issue 2's four ratios and the RSS bound, each against a baseline measured in this run:
@@ -19,6 +19,7 @@ import { load, startBenchServer } from './servers.ts';
 const DIR = '.bench';
 const MILLION = 1_000_000;
 const silent = createLogger('silent');
+let OPTBOX = 'dist/src/main.js';
 
 function openBench(databasePath: string) {
   return openRuntime(testConfig({ databasePath, logLevel: 'silent' }), { logger: silent });
@@ -54,11 +55,12 @@ function millionDb(): string {
 const probe = (i: number) => (i % 2 === 0 ? `user${(i * 7919) % MILLION}@bench.example` : `other${i}@bench.example`);
 
 async function benchHttpCheck(dbPath: string, apiKey: string) {
-  const hello = await startBenchServer('bench/hello-server.ts');
+  const hello = await startBenchServer('bench/hello-server.mjs');
   const helloRps = (await load({ url: `${hello.url}/hello` })).rps;
   await hello.stop();
 
-  const server = await startBenchServer('src/main.ts', { DATABASE_PATH: dbPath, LOG_LEVEL: 'info' });
+  // No per-key rate limit: this measures the check, not the limiter.
+  const server = await startBenchServer(OPTBOX, { DATABASE_PATH: dbPath, LOG_LEVEL: 'info', API_RATE_LIMIT: '0' });
   let n = 0;
   const single = await load({
     url: server.url,
@@ -135,7 +137,7 @@ async function benchOneClick() {
   raw.close();
   rt.close();
 
-  const server = await startBenchServer('src/main.ts', { DATABASE_PATH: path, LOG_LEVEL: 'info' });
+  const server = await startBenchServer(OPTBOX, { DATABASE_PATH: path, LOG_LEVEL: 'info' });
   let next = 0;
   const result = await load({
     url: server.url,
@@ -178,6 +180,7 @@ async function benchTokens() {
 const bench: Bench = {
   name: 'foundation: suppression check, one-click durability, tokens',
   async run() {
+    OPTBOX = buildOptbox();
     const started = performance.now();
     const dbPath = millionDb();
     const rt = openBench(dbPath);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,12 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The production build (`npm start` runs it): built once per bench run. */
+export function buildOptbox(): string {
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  return 'dist/src/main.js';
+}
+
 /**
  * Start a server script as its own process (as in production) and wait until it answers.
  * Its log goes to a file, as it would to journald: a pipe read by this busy process would
@@ -33,7 +39,7 @@ function freePort(): Promise<number> {
 export async function startBenchServer(script: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
   const log = openSync(`.bench/${script.replace(/\W+/g, '-')}.log`, 'w');
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', log, 'inherit'],

@@ -3,8 +3,8 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
+import { projectPath } from '../paths.ts';
 
 export type Orm = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export interface Db {
@@ -12,7 +12,7 @@ export interface Db {
   orm: Orm;
 }
 
-const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+const migrationsFolder = projectPath('migrations');
 
 /**
  * Open (creating the folder) and migrate the database. One connection serves the process.

@@ -1,13 +1,13 @@
 import Handlebars from 'handlebars';
 import { convert } from 'html-to-text';
-import mjml2html from 'mjml';
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Locale } from '../i18n/messages.ts';
+import { projectPath } from '../paths.ts';
+import { compileMjml, type MjmlResult } from './mjml-process.ts';
 
 /** The templates that ship with optbox: emails/{nl,en}/*.mjml with emails/partials/. */
-export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('../../emails', import.meta.url));
+export const BUILTIN_TEMPLATES_DIR = projectPath('emails');
 
 const LOCALES: readonly Locale[] = ['nl', 'en'];
 /** A template name is also a file name: no dots or slashes, so it can never leave its folder. */
@@ -103,10 +103,12 @@ export async function loadTemplates(options: { overrideDir?: string | undefined 
 
   const problems: string[] = [];
   const compiled = new Map<string, CompiledTemplate>();
-  for (const [key, src] of sources) {
+  const entries = [...sources];
+  const mjml = await compileMjml(entries.map(([, src]) => ({ path: src.path, root: src.root })));
+  for (const [i, [key, src]] of entries.entries()) {
     const file = relative(src.root, src.path);
     const label = `${key} (${src.root === BUILTIN_TEMPLATES_DIR ? 'emails' : 'TEMPLATES_DIR'}/${file})`;
-    const found = await compileOne(src.path, src.root, label);
+    const found = compileOne(src.path, src.root, label, mjml[i]!);
     if ('problems' in found) problems.push(...found.problems);
     else compiled.set(key, { name: src.name, locale: src.locale, file, ...found });
   }
@@ -139,7 +141,7 @@ function textTemplate(text: string, html: string): Handlebars.TemplateDelegate |
   }
 }
 
-async function compileOne(path: string, root: string, label: string): Promise<Compiled | { problems: string[] }> {
+function compileOne(path: string, root: string, label: string, mjml: MjmlResult): Compiled | { problems: string[] } {
   const source = readFileSync(path, 'utf8');
   // Handlebars first, on the source, so a broken {{#if}} is reported with the source's line.
   try {
@@ -147,22 +149,11 @@ async function compileOne(path: string, root: string, label: string): Promise<Co
   } catch (err) {
     return { problems: [`${label}: ${(err as Error).message.split('\n')[0]}`] };
   }
-  let result;
-  try {
-    result = await mjml2html(source, {
-      validationLevel: 'soft',
-      filePath: path,
-      // mjml 5 ignores mj-include unless asked, and then only below the allowed roots: the
-      // partials live beside the language folders, inside the same templates folder.
-      ...({ ignoreIncludes: false, includePath: [realpathSync(root)] } as object),
-    });
-  } catch (err) {
-    return { problems: [`${label}: ${(err as Error).message}`] };
-  }
-  if (result.errors.length) {
+  if ('thrown' in mjml) return { problems: [`${label}: ${mjml.thrown}`] };
+  if ('errors' in mjml) {
     const rootName = root === BUILTIN_TEMPLATES_DIR ? 'emails' : 'TEMPLATES_DIR';
     return {
-      problems: result.errors.map((e) =>
+      problems: mjml.errors.map((e) =>
         // A problem inside a partial: MJML names the partial's file and line and where it is included.
         e.formattedMessage.includes('included at')
           ? `${label}: ${e.formattedMessage.split(root).join(rootName).replace(/ of file [^ ]+ \(/, ' (')}`
@@ -170,6 +161,7 @@ async function compileOne(path: string, root: string, label: string): Promise<Co
       ),
     };
   }
+  const result = { html: mjml.html };
   const denied = /<!-- mj-include (denied|fails to read file[^>]*) -->/.test(result.html);
   if (denied) return { problems: [`${label}: an mj-include was not found or not allowed; included files must exist inside the same templates folder (for TEMPLATES_DIR, copy emails/partials into it)`] };
 

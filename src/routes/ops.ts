@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 
-const css = readFileSync(fileURLToPath(new URL('../../views/assets/optbox.css', import.meta.url)));
+const css = readFileSync(projectPath('views/assets/optbox.css'));
 const cssTag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
 
 /** Health for load balancers and the stylesheet of the public pages. */

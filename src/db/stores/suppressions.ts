@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';

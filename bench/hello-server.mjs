@@ -1,4 +1,5 @@
-// The baseline server: a bare Hono "hello" route on @hono/node-server, nothing else.
+// The baseline server: a bare Hono "hello" route on @hono/node-server, nothing else. Plain
+// JavaScript, like the optbox build it is compared with (dist/, `npm start`).
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
