@@ -11,6 +11,7 @@ import { insertSuppressionsBare, scanSuppressions, seedSuppressions } from '../s
 import { openDatabase } from '../src/db/client.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
+import { buildOptbox } from './servers.ts';
 import { fmt, mb, print, ratio, type Bench } from './lib.ts';
 
 const EXPORT_ROWS = 1_000_000;
@@ -55,9 +56,10 @@ async function exportBench(path: string) {
   db.sqlite.close();
   print(`baseline: bare SQLite scan of the same rows   ${fmt(scanRate)} rows/s`);
 
-  const child = fileURLToPath(new URL('./api-export.child.ts', import.meta.url));
+  buildOptbox();
+  const child = fileURLToPath(new URL('./api-export.child.mjs', import.meta.url));
   for (const format of ['csv', 'ndjson'] as const) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', child, path, format], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [child, path, format], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(out.trim().split('\n').pop()!) as { rows: number; seconds: number; peakRss: number; baseRss: number };
     if (r.rows !== EXPORT_ROWS) throw new Error(`export returned ${r.rows} rows, expected ${EXPORT_ROWS}`);
     const rate = r.rows / r.seconds;
