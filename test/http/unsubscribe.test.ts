@@ -166,6 +166,19 @@ describe('bad links and bad bodies change nothing', () => {
     await unchanged('max@example.com');
   });
 
+  it("an erased person's old link: GET says so with 404, one-click still answers 200, nothing comes back", async () => {
+    const link = await t.linkFor('sam@example.com', 'newsletter');
+    const { eraseContact } = await import('../../src/core/erasure.ts');
+    await eraseContact(t.core, { contactId: link.contact.id, source: 'api' });
+    expect((await t.app.request(link.path, { headers: { 'accept-language': 'en' } })).status).toBe(404);
+    const res = await t.app.request(link.path, { ...form({ 'List-Unsubscribe': 'One-Click' }), headers: { ...form({}).headers, 'accept-language': 'en' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Your data was erased');
+    expect(await t.check('sam@example.com', 'newsletter')).toMatchObject({ suppressed: true, reason: 'erasure', scope: '*' });
+    expect((await t.app.request(link.path, form({ action: 'undo-all' }))).status).toBe(200);
+    expect(await t.check('sam@example.com', 'newsletter')).toMatchObject({ suppressed: true, reason: 'erasure' });
+  });
+
   it('answers 404 for a well-signed link to a contact that does not exist', async () => {
     const path = `/u/${t.core.tokens.sign('unsub', { contactId: 'nobody', topic: 'newsletter' })}`;
     expect((await t.app.request(path)).status).toBe(404);
