@@ -252,6 +252,7 @@ describe('rights that need a verified session', () => {
     const res = await post('/preferences/email', cookie, { _csrf: csrf, email: 'lou.new@example.com' });
     expect(res.status).toBe(200);
     expect(t.mails.at(-1)!.to).toBe('lou.new@example.com');
+    expect(t.mails.at(-1)!.subject).toBe('Confirm your new email address for optbox');
     expect((await t.core.store.contacts.byId(link.contact.id))!.email).toBe('lou@example.com');
     const path = lastLink('/preferences/email/confirm');
     expect((await t.app.request(path)).status).toBe(200); // GET changes nothing

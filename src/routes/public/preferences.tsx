@@ -72,7 +72,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
     return { ...signed, body };
   }
 
-  async function sendMail(template: 'login' | 'confirm', to: string, locale: 'nl' | 'en', data: Record<string, unknown>) {
+  async function sendMail(template: 'login' | 'confirm' | 'confirm-address', to: string, locale: 'nl' | 'en', data: Record<string, unknown>) {
     const hook = await mailHookFor(deps);
     const mail = await hook.prepare({ to, template, transactional: true, locale, data });
     if (!mail.send) {
@@ -277,7 +277,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
         if (typeof body.email !== 'string') bad('email');
         if (!perAddress.take(core.evidenceHash(contact.email!))) throw new OptboxError('rate_limited', 'too many links');
         const { token, email } = await requestEmailChange(core, { contactId: contact.id, email: body.email as string, minutes: prefs.loginLinkMinutes });
-        await sendMail('login', email, contact.locale, { loginUrl: `${config.publicUrl}/preferences/email/confirm/${token}`, minutesValid: prefs.loginLinkMinutes });
+        await sendMail('confirm-address', email, contact.locale, { confirmUrl: `${config.publicUrl}/preferences/email/confirm/${token}`, minutesValid: prefs.loginLinkMinutes });
         const ctx = pageContext(deps, c, contact.locale);
         noStore(c);
         return c.html(<MessagePage ctx={ctx} title={ctx.t('login.sent.title')} body={ctx.t('prefs.email.sent', { email: maskEmail(email) })} role="status" link={{ href: '/preferences', label: ctx.t('history.back') }} />);
