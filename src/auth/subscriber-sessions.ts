@@ -43,8 +43,9 @@ export function createSubscriberAuth(adapter: Adapter, options: { secure: boolea
     sessionExpiresIn: new TimeSpan(options.idleMinutes, 'm'),
     sessionCookie: {
       name: SUBSCRIBER_COOKIE,
-      // No persistent cookie: it also goes when the browser closes.
-      expires: false,
+      // The cookie expires with the session (lucia sends a new one when it extends the session);
+      // `expires: false` would make it a 400-day cookie.
+      expires: true,
       attributes: { secure: options.secure, sameSite: 'lax', path: '/' },
     },
     getSessionAttributes: (a: object) => ({ verifiedAt: (a as DbSessionAttributes).verifiedAt ?? null }),

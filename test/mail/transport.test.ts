@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeTestApp, form, type TestApp } from '../helpers/app.ts';
 
 /**
@@ -43,7 +43,7 @@ describe('SMTP_URL', () => {
     await t.linkFor('sam@example.com', 'newsletter');
     const res = await t.app.request('/preferences/login', { ...form({ email: 'sam@example.com' }), headers: { ...form({}).headers, origin: 'https://optbox.test' } });
     expect(res.status).toBe(200);
-    expect(inbox).toHaveLength(1);
+    await vi.waitFor(() => expect(inbox).toHaveLength(1));
     expect(inbox[0]!.to).toEqual(['sam@example.com']);
     const mail = await simpleParser(inbox[0]!.raw);
     expect(mail.from?.value[0]).toMatchObject({ name: 'Brand', address: 'no-reply@brand.example' });

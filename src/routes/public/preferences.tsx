@@ -204,7 +204,8 @@ export function createPreferencesRoutes(deps: AppDeps) {
           throw new OptboxError('rate_limited', 'too many sign-in links');
         }
         const contact = await contactForSignIn(core, email);
-        if (contact) await mailSignIn(contact);
+        // Not awaited: the answer must not take longer for a known address than for an unknown one.
+        if (contact) void mailSignIn(contact).catch((err: unknown) => deps.logger.error({ err }, 'sign-in mail not sent'));
         noStore(c);
         return c.html(<MessagePage ctx={ctx} title={ctx.t('login.sent.title')} body={ctx.t('login.sent.body', { minutes: String(prefs.loginLinkMinutes) })} role="status" />);
       })
