@@ -41,6 +41,10 @@ const bench: Bench = {
       if (check.status !== 200 || !(await check.text()).includes('Your email preferences')) throw new Error('/preferences did not render for the session');
       const page = await load({ url: `${server.url}/preferences`, headers: { cookie } });
       print(`/preferences signed in:  ${fmt(page.rps)} req/s   bare hello: ${fmt(helloRps)} req/s   ratio ${ratio(page.rps, helloRps)}  (target ≥ 0.3; errors ${page.errors}, non-2xx ${page.non2xx})`);
+      // For reading the figure: the same server's floor, a route that does nothing but pass the
+      // app's shared middleware (request log, security headers) — no page can be faster.
+      const floor = await load({ url: `${server.url}/healthz` });
+      print(`  same server, /healthz:  ${fmt(floor.rps)} req/s   ratio to hello ${ratio(floor.rps, helloRps)}   /preferences to /healthz ${ratio(page.rps, floor.rps)}`);
     } finally {
       await server.stop();
     }
