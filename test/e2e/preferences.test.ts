@@ -130,6 +130,9 @@ describe.skipIf(!hasChromium)('preference center in a browser', () => {
         await check('preferences');
         await p.getByRole('button', { name: locale === 'nl' ? 'Stuur me een inloglink' : 'Email me a sign-in link' }).click();
         await check('preferences-stepup-sent');
+        await p.goto(`${server.origin}/preferences`);
+        await p.getByRole('button', { name: locale === 'nl' ? 'Uitloggen' : 'Sign out' }).click();
+        await check('preferences-signed-out');
         await p.goto(`${server.origin}/preferences/login?lang=${locale}`);
         await check('preferences-login');
         const before = mailCount(outbox);

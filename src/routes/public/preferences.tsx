@@ -172,11 +172,11 @@ export function createPreferencesRoutes(deps: AppDeps) {
       })
 
       .post('/preferences/sign-out', async (c) => {
-        const { session } = await formOf(c);
+        const { session, contact } = await formOf(c);
         c.header('Set-Cookie', await auth.end(session.id));
-        const ctx = pageContext(deps, c);
+        const ctx = pageContext(deps, c, contact.locale);
         noStore(c);
-        return c.html(<MessagePage ctx={ctx} title={ctx.t('prefs.signedout')} body={ctx.t('confirm.transactional')} role="status" />);
+        return c.html(<MessagePage ctx={ctx} title={ctx.t('prefs.signedout')} body={ctx.t('prefs.signedout.body')} role="status" link={{ href: `/preferences/login?lang=${ctx.locale}`, label: ctx.t('prefs.signin.again') }} />);
       })
 
       // Step-up: a footer link may have been forwarded; reading or erasing data needs the inbox.
