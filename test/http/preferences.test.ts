@@ -63,6 +63,8 @@ describe('sessions from a mail link', () => {
     expect(html).toMatch(/id="topic-newsletter"[^>]*checked/);
     expect(html).not.toMatch(/id="topic-marketing"[^>]*checked/);
     expect(html).not.toContain('ann@example.com'); // masked
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(html).toContain('<meta name="referrer" content="same-origin"/>');
     await t.app.request(link.prefsPath, { method: 'HEAD' });
     expect(await t.core.store.ledger.forContact(link.contact.id)).toEqual(before);
   });

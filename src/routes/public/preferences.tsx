@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { createRateLimiter } from '../../auth/rate-limit.ts';
 import { createSubscriberAuth, type SubscriberSession } from '../../auth/subscriber-sessions.ts';
 import { contactById } from '../../core/contacts.ts';
@@ -29,9 +29,14 @@ import { maskEmail, type PageContext } from '../../../views/layout.tsx';
 import { EraseConfirmPage, HistoryPage, LinkButtonPage, LoginPage, MessagePage, NOTICES, PreferencesPage, type Notice } from '../../../views/preferences.tsx';
 import { clientIp } from '../client-ip.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
-import { pageContext } from '../page.ts';
+import { pageContext as basePageContext } from '../page.ts';
 
 type Signed = { session: SubscriberSession; contact: ContactRow };
+
+/** The preference center's pages: same-origin referrer policy (see PageContext.referrer). */
+function pageContext(...args: Parameters<typeof basePageContext>): PageContext {
+  return { ...basePageContext(...args), referrer: 'same-origin' };
+}
 
 /**
  * The preference center (issue 5): `GET /p/:token` opens a session from a mail's footer link
@@ -94,8 +99,15 @@ export function createPreferencesRoutes(deps: AppDeps) {
     return c.redirect(path, 303);
   };
 
+  const referrer: MiddlewareHandler = async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
+  };
+
   return (
     new Hono<AppEnv>()
+      .use('/preferences', referrer)
+      .use('/preferences/*', referrer)
       // A footer link: a weak credential (DESIGN promise 7). Opens a session, changes no consent.
       .get('/p/:token', async (c) => {
         const link = core.tokens.verify(c.req.param('token'), 'prefs');
