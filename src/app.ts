@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { OptboxError } from './core/errors.ts';
 import { redactPath } from './logger.ts';
@@ -9,7 +10,7 @@ import { createApiRoutes } from './routes/api/index.ts';
 import { createApiDocsRoutes } from './routes/api/openapi.ts';
 import { createOpsRoutes } from './routes/ops.ts';
 import { createUnsubscribeRoutes } from './routes/public/unsubscribe.tsx';
-import { createPreferencesOverviewRoutes } from './routes/public/preferences-overview.tsx';
+import { createPreferencesRoutes } from './routes/public/preferences.tsx';
 
 export type { AppDeps } from './routes/context.ts';
 
@@ -39,20 +40,30 @@ export function createApp(deps: AppDeps) {
       overwrite: false,
     }),
   );
+  // Every cookie-authenticated form (the preference center) must come from this site: the
+  // Origin (or Sec-Fetch-Site) is checked, on top of SameSite=Lax cookies and per-session form
+  // tokens. NOT on /u/: RFC 8058 one-click POSTs come from mail providers, carry no cookie, and
+  // the token in the URI is their whole credential.
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
+  const sameSite = csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin });
+  app.use('/preferences', sameSite);
+  app.use('/preferences/*', sameSite);
   // Public forms are tiny; a large body is someone else's mistake.
-  app.use(
-    '/u/*',
-    bodyLimit({
-      maxSize: 16 * 1024,
-      onError: () => {
-        throw new OptboxError('payload_too_large', 'request body is too large');
-      },
-    }),
-  );
+  for (const path of ['/u/*', '/preferences', '/preferences/*']) {
+    app.use(
+      path,
+      bodyLimit({
+        maxSize: 16 * 1024,
+        onError: () => {
+          throw new OptboxError('payload_too_large', 'request body is too large');
+        },
+      }),
+    );
+  }
 
   app.route('/', createOpsRoutes(deps));
   app.route('/', createUnsubscribeRoutes(deps));
-  app.route('/', createPreferencesOverviewRoutes(deps));
+  app.route('/', createPreferencesRoutes(deps));
   app.route('/api', createApiDocsRoutes(deps));
   app.route('/api/v1', createApiRoutes(deps));
 

@@ -56,6 +56,22 @@ export const configSchema = z
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
     /** How often the delivery worker looks for due webhooks. */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
+    /** Mail transport for sign-in and confirmation mails: smtp(s)://user:pass@host:port. Unset: .eml files in MAIL_OUTBOX_DIR. */
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    /** Where mails go when SMTP_URL is unset (one .eml file per mail; the path is logged). */
+    MAIL_OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+    /** From: of the mails optbox sends itself (sign-in links, confirmations). */
+    MAIL_FROM: z.string().min(3).max(300).regex(/^[^\r\n]*$/, 'must be one line').default('optbox <no-reply@localhost>'),
+    /** A preference-center session ends after this many minutes without a request. */
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /** How long a sign-in link (magic link, step-up, address confirmation) works. */
+    LOGIN_LINK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /** After a sign-in by mailed link, history, download, address change and erasure stay open this long. */
+    STEP_UP_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    /** Sign-in links one address may be sent per 15 minutes. */
+    LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(3),
+    /** Sign-in requests one IP address may make per 15 minutes. */
+    LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -82,6 +98,14 @@ export const configSchema = z
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
     webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     webhookPollMs: env.WEBHOOK_POLL_MS,
+    transport: { smtpUrl: env.SMTP_URL, outboxDir: env.MAIL_OUTBOX_DIR, from: env.MAIL_FROM },
+    preferences: {
+      sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+      loginLinkMinutes: env.LOGIN_LINK_MINUTES,
+      stepUpMinutes: env.STEP_UP_MINUTES,
+      loginLimitPerAddress: env.LOGIN_LIMIT_PER_ADDRESS,
+      loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
+    },
   }));
 
 export type Config = z.output<typeof configSchema>;

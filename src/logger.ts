@@ -12,5 +12,5 @@ export function createLogger(level: string): Logger {
  * is any path segment holding an address (the API's /suppressions/:email).
  */
 export function redactPath(path: string): string {
-  return path.replace(/^\/(u|p)\/[^/?#]+/, '/$1/:token').replace(/\/[^/?#]*(@|%40)[^/?#]*/gi, '/:email');
+  return path.replace(/^\/(u|p)\/[^/?#]+/, '/$1/:token').replace(/^(\/preferences\/(?:signin|confirm|email\/confirm))\/[^/?#]+/, '$1/:token').replace(/\/[^/?#]*(@|%40)[^/?#]*/gi, '/:email');
 }

@@ -4,6 +4,7 @@ import { createCore } from './core/create-core.ts';
 import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
 import { openStore } from './db/store.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMailer, type Mailer } from './mail/transport.ts';
 import type { AppDeps } from './routes/context.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface Runtime extends AppDeps {
   close(): void;
 }
 
-export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Runtime {
+export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger; mailer?: Mailer } = {}): Runtime {
   const store = openStore(config.databasePath);
   try {
     const core = createCore(store, {
@@ -32,6 +33,7 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
       core,
       config,
       logger,
+      mailer: options.mailer ?? createMailer(config, logger),
       webhooks,
       close: () => {
         void webhooks.stop();

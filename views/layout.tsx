@@ -6,6 +6,13 @@ export interface PageContext {
   locale: Locale;
   t: Translate;
   brand: string;
+  /**
+   * The page's referrer policy. Default no-referrer (tokens live in page URLs). The preference
+   * center uses same-origin: under no-referrer a browser sends `Origin: null` with a form POST,
+   * and browsers without Sec-Fetch-Site (older Safari and in-app web views) would then fail the
+   * Origin check on every form; same-origin still never hands a URL to another site.
+   */
+  referrer?: 'no-referrer' | 'same-origin' | undefined;
 }
 
 /** The frame of every public page: language, brand, one stylesheet, no script (mail apps' browsers). */
@@ -19,7 +26,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Child
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex, nofollow" />
-          <meta name="referrer" content="no-referrer" />
+          <meta name="referrer" content={ctx.referrer ?? 'no-referrer'} />
           <title>{`${props.title} · ${ctx.brand} ${ctx.t('page.title.suffix')}`}</title>
           <link rel="stylesheet" href="/assets/optbox.css" />
         </head>

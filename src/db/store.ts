@@ -10,6 +10,7 @@ import { createApiKeyStore } from './stores/api-keys.ts';
 import { createAudienceStore } from './stores/audience.ts';
 import { createWebhookStore } from './stores/webhooks.ts';
 import { createErasureStore } from './stores/erasure.ts';
+import { createSessionStore } from './stores/sessions.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
@@ -34,6 +35,7 @@ export function createStore(db: Db) {
     suppressions,
     consent: createConsentStore(db.orm, transact, ledger, suppressions, webhooks),
     erasure: createErasureStore(db.orm, transact, ledger, suppressions, webhooks),
+    sessions: createSessionStore(db.orm, transact, ledger, suppressions),
     webhooks,
     ledger,
     secrets: createSecretStore(db.orm),

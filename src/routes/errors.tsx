@@ -28,6 +28,8 @@ export interface ErrorBody {
 export function toOptboxError(err: unknown): OptboxError | undefined {
   if (err instanceof OptboxError) return err;
   if (err instanceof HTTPException && err.status === 413) return new OptboxError('payload_too_large', 'request body is too large');
+  // Hono's csrf() refuses a form from another origin with a 403.
+  if (err instanceof HTTPException && err.status === 403) return new OptboxError('forbidden', 'the form was not sent from this site');
   return undefined;
 }
 
@@ -46,9 +48,15 @@ export function handleError(deps: AppDeps) {
       const body: ErrorBody = { error: { code, message: known?.message ?? 'internal error', ...(known?.fields.length ? { fields: known.fields } : {}) } };
       return c.json(body, status);
     }
-    const kind: ErrorKind = code === 'invalid_link' ? 'invalid_link' : code === 'not_found' ? 'not_found' : code === 'internal' ? 'server' : 'bad_request';
+    const kind: ErrorKind =
+      code === 'invalid_link' ? 'invalid_link'
+      : code === 'not_found' ? 'not_found'
+      : code === 'internal' ? 'server'
+      : code === 'forbidden' || code === 'unauthorized' ? 'forbidden'
+      : code === 'rate_limited' ? 'rate_limited'
+      : 'bad_request';
     c.header('Cache-Control', 'no-store');
-    return c.html(<ErrorPage ctx={pageContext(deps, c)} kind={kind} detail={kind === 'bad_request' ? known?.message : undefined} />, status);
+    return c.html(<ErrorPage ctx={pageContext(deps, c)} kind={kind} detail={kind === 'bad_request' || kind === 'forbidden' ? known?.message : undefined} />, status);
   };
 }
 

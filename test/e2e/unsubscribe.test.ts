@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)('unsubscribe pages in a browser', () => {
           ['unsubscribe-confirm', () => p.goto(server.origin + link.path)],
           ['unsubscribe-done', () => p.locator('button[value="topic"]').click()],
           ['unsubscribe-resubscribed', () => p.locator('button[value="undo"]').click()],
-          ['preferences-overview', () => p.goto(server.origin + link.prefsPath)],
+          ['preferences', () => p.goto(server.origin + link.prefsPath)],
           ['error-invalid-link', () => p.goto(server.origin + '/u/broken-link')],
         ];
         for (const [name, open] of pages) {

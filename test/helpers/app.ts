@@ -13,16 +13,21 @@ import { linksFor } from '../../src/core/links.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { mailHookFor } from '../../src/mail/hook.ts';
+import type { Mailer, OutgoingMail } from '../../src/mail/transport.ts';
 
 /**
  * The whole app over a fresh, migrated database (in memory, or a temp file with `file: true`),
  * a fixed clock and silent logs. Each test file makes its own; nothing is shared.
  */
-export async function makeTestApp(options: { file?: boolean; config?: Partial<Config> } = {}) {
+export async function makeTestApp(options: { file?: boolean; config?: Partial<Config>; mail?: 'record' | 'transport' } = {}) {
   const dir = options.file ? mkdtempSync(join(tmpdir(), 'optbox-test-')) : undefined;
   const config = testConfig({ databasePath: dir ? join(dir, 'optbox.db') : ':memory:', publicUrl: 'https://optbox.test', ...options.config });
   const clock = fixedClock();
-  let deps = openRuntime(config, { clock, logger: createLogger('silent') });
+  /** optbox's own mails (sign-in links, confirmations): recorded here, or sent by the configured transport. */
+  const mails: OutgoingMail[] = [];
+  const recorder: Mailer = { send: async (mail) => void mails.push(mail) };
+  const mailer = options.mail === 'transport' ? undefined : recorder;
+  let deps = openRuntime(config, { clock, logger: createLogger('silent'), mailer });
   let app = createApp(deps);
   const { key: apiKey } = await createApiKey(deps.core, { name: 'test' });
   const servers: Array<{ close(): void }> = [];
@@ -39,6 +44,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     },
     clock,
     config,
+    mails,
     apiKey,
     dir,
     /** A new API key with only these scopes. */
@@ -49,7 +55,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     restart() {
       if (!dir) throw new Error('restart needs makeTestApp({ file: true })');
       deps.close();
-      deps = openRuntime(config, { clock, logger: createLogger('silent') });
+      deps = openRuntime(config, { clock, logger: createLogger('silent'), mailer });
       app = createApp(deps);
     },
     /** A contact subscribed to the topic, and its links as a mail would carry them (paths only). */

@@ -1,5 +1,8 @@
 import { serve } from '@hono/node-server';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -21,12 +24,11 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** The test app on a real HTTP server on a free port; returns its origin and a stop. */
-export async function serveTestApp(t: TestApp): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+export async function serveTestApp(t: TestApp, port = 0): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -59,4 +61,37 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     'axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })))',
   )) as AxeViolation[];
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** A TCP port that was free a moment ago: the app's PUBLIC_URL must name it before it serves. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/**
+ * The newest mail the folder transport wrote (MAIL_OUTBOX_DIR), parsed, after `count` mails
+ * were there before: the e2e tests read sign-in links the way a newcomer without SMTP would.
+ */
+export async function nextMail(dir: string, count: number): Promise<{ to: string; subject: string; text: string; file: string }> {
+  for (let tries = 0; tries < 50; tries++) {
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
+    if (files.length > count) {
+      const file = join(dir, files.at(-1)!);
+      const mail = await simpleParser(readFileSync(file));
+      const to = Array.isArray(mail.to) ? mail.to[0]!.text : (mail.to?.text ?? '');
+      return { to, subject: mail.subject ?? '', text: mail.text ?? '', file };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no new mail in ${dir}`);
+}
+
+export function mailCount(dir: string): number {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).length : 0;
 }

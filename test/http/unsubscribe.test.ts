@@ -209,15 +209,3 @@ describe('bad links and bad bodies change nothing', () => {
     expect(await res.text()).toContain('We could not find that');
   });
 });
-
-describe('preferences overview', () => {
-  it('lists topics with their status and changes nothing on GET', async () => {
-    const link = await t.linkFor('pam@example.com', 'newsletter');
-    const res = await t.app.request(link.prefsPath, { headers: { 'accept-language': 'en' } });
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toMatch(/Newsletter[\s\S]*Subscribed[\s\S]*Offers[\s\S]*Not subscribed[\s\S]*Product updates[\s\S]*Subscribed/);
-    expect(await t.core.store.ledger.forContact(link.contact.id)).toHaveLength(1);
-    expect((await t.app.request(link.path.replace('/u/', '/p/'))).status).toBe(400); // an unsub token is not a prefs token
-  });
-});

@@ -10,3 +10,5 @@ export * from './webhook-endpoints.ts';
 export * from './webhook-events.ts';
 export * from './webhook-deliveries.ts';
 export * from './webhook-attempts.ts';
+export * from './subscriber-sessions.ts';
+export * from './used-link-tokens.ts';

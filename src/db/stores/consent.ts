@@ -10,7 +10,8 @@ export interface TopicChange {
   contactId: string;
   at: number;
   topicIds: string[];
-  status: 'subscribed' | 'unsubscribed';
+  /** `pending`: a double opt-in topic waiting for its confirmation link. */
+  status: 'subscribed' | 'unsubscribed' | 'pending';
   /** Added with the change (an unsubscribe suppresses the topic, or '*' for all). */
   suppress?: SuppressionInput;
   /** Lifted with the change (a resubscribe lifts the unsubscribe suppressions it names). */

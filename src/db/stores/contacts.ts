@@ -140,6 +140,11 @@ export function createContactStore(orm: Orm, transact: RunInTransaction, ledger:
         .all();
     },
 
+    /** A ledger row about a contact that changes nothing else (an `export` of their data). */
+    recordEvent(event: LedgerEventInput): Promise<void> {
+      return transact(() => void ledger.appendSync(event));
+    },
+
     /** Change a contact's own fields and flags, with the ledger rows that go with them. One unit. */
     update(change: ContactUpdate): Promise<{ contact: ContactRow } | { conflict: 'externalId' } | undefined> {
       return transact(() => {

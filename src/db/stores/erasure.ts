@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
-import { contacts, subscriptions } from '../schema/index.ts';
+import { contacts, pendingEmailChanges, subscriberSessions, subscriptions } from '../schema/index.ts';
 import type { LedgerEventInput, LedgerStore } from './ledger.ts';
 import type { SuppressionStore } from './suppressions.ts';
 import type { WebhookStore } from './webhooks.ts';
@@ -28,6 +28,9 @@ export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger:
         const contact = orm.select({ status: contacts.status }).from(contacts).where(eq(contacts.id, input.contactId)).get();
         if (!contact || contact.status === 'erased') return false;
         orm.delete(subscriptions).where(eq(subscriptions.contactId, input.contactId)).run();
+        // Signed-in browsers and a pending address change hold the person too: they go with it.
+        orm.delete(subscriberSessions).where(eq(subscriberSessions.userId, input.contactId)).run();
+        orm.delete(pendingEmailChanges).where(eq(pendingEmailChanges.contactId, input.contactId)).run();
         if (input.addressKey) {
           suppressions.eraseAddressSync(input.addressKey, input.at, input.event.source);
           webhooks.scrubSync(input.addressKey, input.contactId);

@@ -134,10 +134,26 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
     changed(row, false, at);
   }
 
+  /**
+   * An address change (GDPR art. 16): every standing suppression of the old address also applies
+   * to the new one (a person who unsubscribed stays unsubscribed), and the old address is no
+   * longer kept in the clear beside its own (its keyed hash stays, so it is not mailed either).
+   */
+  function moveAddressSync(oldKey: Buffer, newKey: Buffer, newEmail: string, at: number): void {
+    const rows = orm.select().from(suppressions).where(eq(suppressions.addressKey, oldKey)).all();
+    for (const row of rows) {
+      if (row.expiresAt !== null && row.expiresAt <= at) continue;
+      addSync({ addressKey: newKey, scope: row.scope, reason: row.reason, source: row.source, email: newEmail, expiresAt: row.expiresAt }, at);
+    }
+    orm.update(suppressions).set({ email: null }).where(eq(suppressions.addressKey, oldKey)).run();
+    orm.update(suppressionChanges).set({ email: null }).where(eq(suppressionChanges.addressKey, oldKey)).run();
+  }
+
   return {
     addSync,
     liftSync,
     eraseAddressSync,
+    moveAddressSync,
 
     async checkOne(addressKey: Buffer, topic: string, now: number): Promise<SuppressionHit | undefined> {
       return checkOne.get({ key: addressKey, topic, now }) as SuppressionHit | undefined;

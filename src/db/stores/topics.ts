@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { cachedWhileUnchanged } from '../cache.ts';
 import type { Orm } from '../client.ts';
 import { topics, type TopicRow } from '../schema/index.ts';
@@ -16,6 +16,12 @@ export function createTopicStore(orm: Orm, sqlite: Database.Database) {
     },
     async byId(id: string): Promise<TopicRow | undefined> {
       return cache.get().byId.get(id);
+    },
+    /** An operator setting: subscribing to the topic needs a confirmed address (double opt-in). */
+    async setDoubleOptIn(id: string, on: boolean): Promise<boolean> {
+      const changed = orm.update(topics).set({ doubleOptIn: on }).where(eq(topics.id, id)).run().changes > 0;
+      cache.invalidate();
+      return changed;
     },
   };
 }

@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import type { ContactRow, ConsentEventRow, SuppressionRow, TopicRow } from '../db/store.ts';
+import { contactById, topicStatuses, updateContact } from './contacts.ts';
+import type { CoreDeps, RequestEvidence } from './deps.ts';
+import { normalizeEmail } from './email.ts';
+import { invalidLink, OptboxError } from './errors.ts';
+import { evidenceOf } from './evidence.ts';
+import { resubscribe, unsubscribe } from './subscriptions.ts';
+import type { LoginClaims } from './tokens.ts';
+
+/**
+ * The preference center's verbs (issue 5). Every change is written with source
+ * `preference-center`; reading personal data and changing the address are for sessions that
+ * proved control of the address (DESIGN promise 7), which routes check before calling these.
+ */
+const SOURCE = 'preference-center' as const;
+
+/** What a sign-in link is for: a plain sign-in (also step-up), an address change, a topic confirmation. */
+export type LinkScope = 'signin' | 'email' | `topic:${string}`;
+
+/** A contact that may sign in: known and not erased. Undefined otherwise (the caller answers the same). */
+export async function contactForSignIn(deps: CoreDeps, email: string): Promise<ContactRow | undefined> {
+  const contact = await deps.store.contacts.byEmail(normalizeEmail(email));
+  return contact && contact.status === 'active' && contact.email ? contact : undefined;
+}
+
+/** A single-use link token (login purpose): expires in minutes, its id is stored when used. */
+export function signOnceToken(deps: CoreDeps, contactId: string, scope: LinkScope, minutes: number): { token: string; jti: string; expiresAt: number } {
+  const jti = randomBytes(16).toString('base64url');
+  const token = deps.tokens.sign('login', { contactId, jti, scope }, { expiresInSeconds: minutes * 60 });
+  return { token, jti, expiresAt: deps.clock.now() + minutes * 60_000 };
+}
+
+/** Check a single-use link without using it (the GET page in front of the button). */
+export function peekOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'email' | 'topic'): LoginClaims & { exp?: number } {
+  const claims = deps.tokens.verify(token, 'login');
+  const actual = claims.scope ?? 'signin';
+  if (scope === 'topic' ? !actual.startsWith('topic:') : actual !== scope) throw invalidLink('link is for something else');
+  return claims;
+}
+
+/** Use a single-use link: verified, and its id recorded; a second use is refused. */
+export async function useOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'topic'): Promise<LoginClaims & { contact: ContactRow }> {
+  const claims = peekOnceToken(deps, token, scope);
+  const contact = await contactById(deps, claims.contactId);
+  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const expiresAt = (claims.exp ?? 0) * 1000;
+  if (!(await deps.store.sessions.useOnce(claims.jti, expiresAt, deps.clock.now()))) throw invalidLink('link already used');
+  return { ...claims, contact };
+}
+
+export interface TopicState {
+  topic: TopicRow;
+  status: 'subscribed' | 'unsubscribed' | 'pending';
+}
+
+export interface PreferencesView {
+  contact: ContactRow;
+  topics: TopicState[];
+  /** The person unsubscribed from everything ('*' suppression of reason unsubscribe). */
+  unsubscribedAll: boolean;
+  /** Another suppression blocks all mail (bounce, complaint, manual). */
+  blocked: boolean;
+  /** Paused until (ms), when in the future. */
+  pausedUntil: number | null;
+}
+
+/** What the preference center shows for a contact. */
+export async function preferencesOf(deps: CoreDeps, contactId: string): Promise<PreferencesView> {
+  const contact = await contactById(deps, contactId);
+  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const now = deps.clock.now();
+  const [statuses, suppressions] = await Promise.all([topicStatuses(deps, contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
+  const global = suppressions.filter((s: SuppressionRow) => s.scope === '*');
+  return {
+    contact,
+    topics: statuses as TopicState[],
+    unsubscribedAll: global.some((s) => s.reason === 'unsubscribe'),
+    blocked: global.some((s) => s.reason !== 'unsubscribe'),
+    pausedUntil: contact.pausedUntil !== null && contact.pausedUntil > now ? contact.pausedUntil : null,
+  };
+}
+
+export interface SavePreferencesInput {
+  contactId: string;
+  /** topic id → wanted (true) or not (false); topics left out are unchanged. */
+  topics: Record<string, boolean>;
+  locale?: 'nl' | 'en' | undefined;
+  noProfiling?: boolean | undefined;
+  request?: RequestEvidence | undefined;
+}
+
+/**
+ * Save the topic switches, language and profiling objection. Turning a topic off is an
+ * unsubscribe (suppresses it); turning it on lifts the person's own unsubscribe for it (never a
+ * bounce or complaint). A double opt-in topic turned on becomes `pending`: the caller mails the
+ * confirmation for each topic in `needConfirmation`.
+ */
+export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput): Promise<{ needConfirmation: string[] }> {
+  const view = await preferencesOf(deps, input.contactId);
+  for (const id of Object.keys(input.topics)) {
+    if (!view.topics.some((t) => t.topic.id === id)) throw new OptboxError('invalid_input', `topics: unknown topic "${id}"`, [{ field: `topic.${id}`, message: 'unknown topic' }]);
+  }
+  // Flags first (checked, one unit), then topics: one unit per topic change, each with its ledger row.
+  if ((input.locale && input.locale !== view.contact.locale) || (input.noProfiling !== undefined && input.noProfiling !== view.contact.noProfiling)) {
+    await updateContact(deps, { id: view.contact.id, locale: input.locale, noProfiling: input.noProfiling, source: SOURCE, request: input.request });
+  }
+  const needConfirmation: string[] = [];
+  const base = { contactId: view.contact.id, source: SOURCE, request: input.request };
+  for (const { topic, status } of view.topics) {
+    const wanted = input.topics[topic.id];
+    if (wanted === undefined) continue;
+    if (!wanted && status !== 'unsubscribed') await unsubscribe(deps, { ...base, topic: topic.id });
+    else if (wanted && status === 'unsubscribed') {
+      if (topic.doubleOptIn) {
+        await deps.store.consent.setTopics({
+          contactId: view.contact.id,
+          at: deps.clock.now(),
+          topicIds: [topic.id],
+          status: 'pending',
+          event: { action: 'subscribe-pending', topic: topic.id, source: SOURCE, actor: null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) },
+        });
+        needConfirmation.push(topic.id);
+      } else await resubscribe(deps, { ...base, topic: topic.id });
+    }
+  }
+  return { needConfirmation };
+}
+
+/** Follow a double opt-in link: the pending topic becomes subscribed. */
+export async function confirmTopic(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contact: ContactRow; topic: TopicRow }> {
+  const claims = await useOnceToken(deps, input.token, 'topic');
+  const topic = await deps.store.topics.byId(claims.scope!.slice('topic:'.length));
+  if (!topic) throw invalidLink('topic no longer exists');
+  await resubscribe(deps, { contactId: claims.contactId, topic: topic.id, source: SOURCE, request: input.request });
+  return { contact: claims.contact, topic };
+}
+
+/** Unsubscribe from everything, or undo that. */
+export async function setAllMail(deps: CoreDeps, input: { contactId: string; on: boolean; request?: RequestEvidence | undefined }) {
+  const args = { contactId: input.contactId, topic: '*', source: SOURCE, request: input.request };
+  return input.on ? resubscribe(deps, args) : unsubscribe(deps, args);
+}
+
+/** GDPR art. 18 restriction: pause all mail for some days, or lift the pause (days 0). */
+export async function pauseMail(deps: CoreDeps, input: { contactId: string; days: 0 | 30 | 90; request?: RequestEvidence | undefined }): Promise<number | null> {
+  const until = input.days === 0 ? null : deps.clock.now() + input.days * 86_400_000;
+  const contact = await updateContact(deps, { id: input.contactId, pausedUntil: until, source: SOURCE, request: input.request });
+  return contact.pausedUntil;
+}
+
+/** The person's own consent events, oldest first (read only; routes require a verified session). */
+export async function consentHistory(deps: CoreDeps, contactId: string): Promise<ConsentEventRow[]> {
+  return deps.store.ledger.forContact(contactId);
+}
+
+/**
+ * GDPR art. 15 and 20: everything held about the contact, machine-readable, the consent ledger
+ * included. The export itself is recorded (`export` event) before the data is handed over.
+ */
+export async function exportContactData(deps: CoreDeps, input: { contactId: string; request?: RequestEvidence | undefined }) {
+  const view = await preferencesOf(deps, input.contactId);
+  const { contact } = view;
+  const now = deps.clock.now();
+  await deps.store.contacts.recordEvent({ at: now, contactId: contact.id, action: 'export', source: SOURCE, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) });
+  const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email!), now)]);
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    format: 'optbox-contact-export/1',
+    exportedAt: iso(now),
+    contact: {
+      id: contact.id,
+      email: contact.email,
+      locale: contact.locale,
+      externalId: contact.externalId,
+      status: contact.status,
+      pausedUntil: iso(contact.pausedUntil),
+      noProfiling: contact.noProfiling,
+      createdAt: iso(contact.createdAt),
+      updatedAt: iso(contact.updatedAt),
+    },
+    subscriptions: view.topics.map(({ topic, status }) => ({ topic: topic.id, name: { nl: topic.nameNl, en: topic.nameEn }, status })),
+    suppressions: suppressions.map((s) => ({ scope: s.scope, reason: s.reason, source: s.source, createdAt: iso(s.createdAt), expiresAt: iso(s.expiresAt) })),
+    consentEvents: events.map((e) => ({
+      id: e.id,
+      at: iso(e.at),
+      action: e.action,
+      topic: e.topic,
+      source: e.source,
+      policyVersion: e.policyVersion,
+      campaign: e.campaign,
+      detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
+      ipHash: e.ipHash,
+      userAgentHash: e.userAgentHash,
+      hash: e.hash,
+    })),
+  };
+}
+
+/**
+ * GDPR art. 16: ask to change the address. The new address gets a single-use confirmation link;
+ * nothing changes until it is followed. An address that belongs to another contact is refused
+ * when the link is followed, not here (the answer must not tell whose address it is).
+ */
+export async function requestEmailChange(deps: CoreDeps, input: { contactId: string; email: string; minutes: number }): Promise<{ token: string; email: string }> {
+  const contact = await contactById(deps, input.contactId);
+  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const email = normalizeEmail(input.email);
+  if (email === contact.email) throw new OptboxError('invalid_input', 'email: is already your address', [{ field: 'email', message: 'is already your address' }]);
+  const { token, jti, expiresAt } = signOnceToken(deps, contact.id, 'email', input.minutes);
+  await deps.store.sessions.addPendingEmail({ jti, contactId: contact.id, email, expiresAt, now: deps.clock.now() });
+  return { token, email };
+}
+
+/** Follow the confirmation link sent to the new address. */
+export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contactId: string; email: string }> {
+  const claims = peekOnceToken(deps, input.token, 'email');
+  const contact = await contactById(deps, claims.contactId);
+  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const result = await deps.store.sessions.confirmEmail({
+    jti: claims.jti,
+    contactId: contact.id,
+    at: deps.clock.now(),
+    oldKey: deps.addressKey(contact.email),
+    newKey: (email) => deps.addressKey(email),
+    event: { source: SOURCE, actor: null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) },
+  });
+  if (!result.ok) {
+    if (result.why === 'taken') throw new OptboxError('conflict', 'that address belongs to another subscription');
+    throw invalidLink(result.why === 'erased' ? 'contact erased' : 'link already used or expired');
+  }
+  return { contactId: contact.id, email: result.email };
+}

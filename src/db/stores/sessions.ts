@@ -1,0 +1,105 @@
+import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
+import type { DatabaseSession, DatabaseUser } from 'lucia';
+import { and, eq, lte, sql } from 'drizzle-orm';
+import type { Orm } from '../client.ts';
+import type { RunInTransaction } from '../write-queue.ts';
+import { contacts, pendingEmailChanges, subscriberSessions, usedLinkTokens } from '../schema/index.ts';
+import type { LedgerEventInput, LedgerStore } from './ledger.ts';
+import type { SuppressionStore } from './suppressions.ts';
+
+/**
+ * Storage for the preference center's sign-in: lucia's session adapter over the subscriber
+ * session table (SQL stays in src/db/; src/auth/ only gets the adapter), single-use link ids,
+ * and pending address changes.
+ */
+export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressions: SuppressionStore) {
+  const adapter = new PreparedSessionAdapter(orm);
+  const used = orm.select({ jti: usedLinkTokens.jti }).from(usedLinkTokens).where(eq(usedLinkTokens.jti, sql.placeholder('jti'))).prepare();
+
+  return {
+    /** lucia's adapter for subscriber sessions (users are contacts). */
+    luciaAdapter: adapter,
+
+    /**
+     * Mark a single-use link id as used. False when it already was: the caller refuses the link.
+     * Expired ids are swept in the same unit (their tokens are refused by their own expiry).
+     */
+    useOnce(jti: string, expiresAt: number, now: number): Promise<boolean> {
+      return transact(() => {
+        if (used.get({ jti })) return false;
+        orm.delete(usedLinkTokens).where(lte(usedLinkTokens.expiresAt, now)).run();
+        orm.insert(usedLinkTokens).values({ jti, expiresAt }).run();
+        return true;
+      });
+    },
+
+    /** Keep a requested address change until its confirmation link is followed. */
+    addPendingEmail(input: { jti: string; contactId: string; email: string; expiresAt: number; now: number }): Promise<void> {
+      return transact(() => {
+        orm.delete(pendingEmailChanges).where(lte(pendingEmailChanges.expiresAt, input.now)).run();
+        orm.insert(pendingEmailChanges).values({ jti: input.jti, contactId: input.contactId, email: input.email, expiresAt: input.expiresAt }).run();
+      });
+    },
+
+    /**
+     * Follow an address-change link as one unit: the link is used once, the contact gets the
+     * new address, the suppressions held beside the old address move to the new one's key
+     * (an unsubscribe stays an unsubscribe), and the ledger gets a `rectify` row.
+     */
+    confirmEmail(input: {
+      jti: string;
+      contactId: string;
+      at: number;
+      newKey: (email: string) => Buffer;
+      oldKey: Buffer;
+      event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action'>;
+    }): Promise<{ ok: true; email: string } | { ok: false; why: 'used' | 'unknown' | 'taken' | 'erased' }> {
+      return transact(() => {
+        const pending = orm.select().from(pendingEmailChanges).where(and(eq(pendingEmailChanges.jti, input.jti), eq(pendingEmailChanges.contactId, input.contactId))).get();
+        if (!pending || pending.expiresAt <= input.at) return { ok: false as const, why: 'unknown' as const };
+        const contact = orm.select().from(contacts).where(eq(contacts.id, input.contactId)).get();
+        if (!contact || contact.status === 'erased') return { ok: false as const, why: 'erased' as const };
+        const owner = orm.select({ id: contacts.id }).from(contacts).where(eq(contacts.email, pending.email)).get();
+        if (owner && owner.id !== contact.id) return { ok: false as const, why: 'taken' as const };
+        orm.delete(pendingEmailChanges).where(eq(pendingEmailChanges.jti, input.jti)).run();
+        orm.insert(usedLinkTokens).values({ jti: input.jti, expiresAt: pending.expiresAt }).onConflictDoNothing().run();
+        orm.update(contacts).set({ email: pending.email, updatedAt: input.at }).where(eq(contacts.id, contact.id)).run();
+        suppressions.moveAddressSync(input.oldKey, input.newKey(pending.email), pending.email, input.at);
+        ledger.appendSync({ ...input.event, at: input.at, contactId: contact.id, action: 'rectify', detail: { field: 'email' } });
+        return { ok: true as const, email: pending.email };
+      });
+    },
+  };
+}
+
+/**
+ * lucia's drizzle adapter, with the one read every page makes (session and user by id) as a
+ * prepared statement: the stock adapter builds and prepares two queries per request, which cost
+ * more than rendering the page. Writes (create, extend, delete) stay the adapter's own.
+ */
+class PreparedSessionAdapter extends DrizzleSQLiteAdapter {
+  private readonly sessionAndUser;
+
+  constructor(orm: Orm) {
+    super(orm, subscriberSessions, contacts);
+    this.sessionAndUser = orm
+      .select({ session: subscriberSessions, user: contacts })
+      .from(subscriberSessions)
+      .innerJoin(contacts, eq(subscriberSessions.userId, contacts.id))
+      .where(eq(subscriberSessions.id, sql.placeholder('id')))
+      .prepare();
+  }
+
+  override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const row = this.sessionAndUser.get({ id: sessionId });
+    if (!row) return [null, null];
+    const { id, userId, expiresAt, ...sessionAttributes } = row.session;
+    const { id: uid, ...userAttributes } = row.user;
+    return [
+      { id, userId, expiresAt: new Date(expiresAt * 1000), attributes: sessionAttributes },
+      { id: uid, attributes: userAttributes },
+    ];
+  }
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+
+/** One mail optbox sends itself (sign-in links, confirmations): already rendered. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+/**
+ * The transport for optbox's own mails: SMTP when SMTP_URL is set, otherwise one .eml file per
+ * mail in MAIL_OUTBOX_DIR, so a newcomer can follow a sign-in without a mail server. The log
+ * names the file, never the address or the link (the link is a credential).
+ */
+export function createMailer(config: Config, logger: Logger): Mailer {
+  const from = config.transport.from;
+  if (config.transport.smtpUrl) {
+    const smtp = nodemailer.createTransport(config.transport.smtpUrl);
+    return {
+      async send(mail) {
+        const info = await smtp.sendMail({ from, ...mail });
+        logger.info({ messageId: info.messageId, transport: 'smtp' }, 'mail sent');
+      },
+    };
+  }
+  const dir = resolve(config.transport.outboxDir);
+  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let seq = 0;
+  return {
+    async send(mail) {
+      const info = await stream.sendMail({ from, ...mail });
+      mkdirSync(dir, { recursive: true });
+      // Sortable by time of writing; random so two processes never collide.
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(seq++).padStart(4, '0')}-${randomBytes(4).toString('hex')}.eml`;
+      const path = join(dir, name);
+      writeFileSync(path, info.message as Buffer, { mode: 0o600 });
+      logger.info({ path, transport: 'folder' }, 'mail written to the outbox folder');
+    },
+  };
+}
