@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
-import { secureHeaders } from 'hono/secure-headers';
 import { OptboxError } from './core/errors.ts';
 import { redactPath } from './logger.ts';
 import type { AppDeps, AppEnv } from './routes/context.ts';
+import { securityHeaders } from './routes/security-headers.ts';
 import { apiError, handleError } from './routes/errors.tsx';
 import { createApiRoutes } from './routes/api/index.ts';
 import { createApiDocsRoutes } from './routes/api/openapi.ts';
@@ -23,23 +23,7 @@ export function createApp(deps: AppDeps) {
     await next();
     deps.logger.info({ method: c.req.method, path: redactPath(c.req.path), status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
   });
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-      // Tokens live in page URLs: never hand them to another site in a Referer.
-      referrerPolicy: 'no-referrer',
-      // A route may set a stricter or its own CSP (the API docs page does); the rest get this one.
-      overwrite: false,
-    }),
-  );
+  app.use('*', securityHeaders());
   // Every cookie-authenticated form (the preference center) must come from this site: the
   // Origin (or Sec-Fetch-Site) is checked, on top of SameSite=Lax cookies and per-session form
   // tokens. NOT on /u/: RFC 8058 one-click POSTs come from mail providers, carry no cookie, and

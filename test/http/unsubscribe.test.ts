@@ -138,6 +138,12 @@ describe('the confirm page and its own buttons', () => {
     expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('cache-control')).toBe('no-store');
+    // Error pages and API errors carry them too (they are set before the handler runs).
+    for (const other of [await t.app.request('/u/broken'), await t.app.request('/nope'), await t.api('/api/v1/suppressions/check', { key: null, body: {} })]) {
+      expect(other.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(other.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(other.headers.get('referrer-policy')).toBe('no-referrer');
+    }
   });
 });
 

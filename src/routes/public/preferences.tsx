@@ -99,9 +99,11 @@ export function createPreferencesRoutes(deps: AppDeps) {
     return c.redirect(path, 303);
   };
 
+  // Forms must carry a real Origin for the CSRF check (no-referrer makes it "null" in some
+  // browsers); same-origin still never sends a URL to another site. /p/ sets no-referrer itself.
   const referrer: MiddlewareHandler = async (c, next) => {
+    c.header('Referrer-Policy', 'same-origin');
     await next();
-    if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
   };
 
   return (
