@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { OptboxError } from './core/errors.ts';
 import { redactPath } from './logger.ts';
 import type { AppDeps, AppEnv } from './routes/context.ts';
 import { securityHeaders } from './routes/security-headers.ts';
+import { limitBody } from './routes/body-limit.ts';
 import { apiError, handleError } from './routes/errors.tsx';
 import { createApiRoutes } from './routes/api/index.ts';
 import { createApiDocsRoutes } from './routes/api/openapi.ts';
@@ -33,17 +33,7 @@ export function createApp(deps: AppDeps) {
   app.use('/preferences', sameSite);
   app.use('/preferences/*', sameSite);
   // Public forms are tiny; a large body is someone else's mistake.
-  for (const path of ['/u/*', '/preferences', '/preferences/*']) {
-    app.use(
-      path,
-      bodyLimit({
-        maxSize: 16 * 1024,
-        onError: () => {
-          throw new OptboxError('payload_too_large', 'request body is too large');
-        },
-      }),
-    );
-  }
+  for (const path of ['/u/*', '/preferences', '/preferences/*']) app.use(path, limitBody(16 * 1024));
 
   app.route('/', createOpsRoutes(deps));
   app.route('/', createUnsubscribeRoutes(deps));

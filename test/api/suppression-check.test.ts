@@ -109,6 +109,7 @@ describe('security', () => {
       const cli = openRuntime(f.config, { logger: createLogger('silent') });
       await cli.core.store.apiKeys.revoke(id, f.clock.now());
       cli.close();
+      await new Promise((r) => setImmediate(r)); // the next request comes in a later turn of the event loop
       expect((await f.api(CHECK, { body: { emails: ['a@example.com'] }, key })).status).toBe(401);
     } finally {
       f.close();

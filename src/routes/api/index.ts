@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from '../body-limit.ts';
 import { apiKeyAuth } from '../../auth/api-key.ts';
-import { OptboxError } from '../../core/errors.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { createContactRoutes } from './contacts.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -14,12 +13,7 @@ export function createApiRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .use(
       '*',
-      bodyLimit({
-        maxSize: deps.config.apiBodyLimit,
-        onError: () => {
-          throw new OptboxError('payload_too_large', `request body is larger than ${deps.config.apiBodyLimit} bytes`);
-        },
-      }),
+      limitBody(deps.config.apiBodyLimit),
     )
     .use('*', apiKeyAuth(deps.core))
     .use('*', rateLimit({ perSecond: deps.config.apiRateLimit, burst: deps.config.apiRateBurst, clock: deps.core.clock }))

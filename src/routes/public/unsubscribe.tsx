@@ -100,7 +100,9 @@ async function requestedAction(c: Context): Promise<'one-click' | PageAction> {
   }
   let body: Record<string, unknown>;
   try {
-    body = await c.req.parseBody();
+    // urlencoded (what most mail clients send) parses straight from the text; multipart needs
+    // the full form-data parser.
+    body = /^application\/x-www-form-urlencoded/i.test(type) ? Object.fromEntries(new URLSearchParams(await c.req.text())) : await c.req.parseBody();
   } catch {
     throw new OptboxError('invalid_input', 'the form body could not be read');
   }
