@@ -42,6 +42,7 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
       set: { status: sql`excluded.status`, source: sql`excluded.source`, updatedAt: sql`excluded.updated_at` },
     })
     .prepare();
+  const externalIdOf = orm.select({ externalId: contacts.externalId }).from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare();
 
   return {
     /**
@@ -70,7 +71,7 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
           });
         }
         if (changedTopics.length > 0) {
-          const contact = orm.select({ externalId: contacts.externalId }).from(contacts).where(eq(contacts.id, change.contactId)).get();
+          const contact = externalIdOf.get({ id: change.contactId });
           webhooks.emitSync({
             type: 'subscription.updated',
             at: change.at,
