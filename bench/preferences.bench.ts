@@ -6,7 +6,7 @@ import { preferencesUrlFor } from '../src/core/links.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
 import { fmt, print, ratio, type Bench } from './lib.ts';
-import { load, startBenchServer } from './servers.ts';
+import { buildOptbox, load, startBenchServer } from './servers.ts';
 
 /**
  * Issue 5: `/preferences` page renders per second for a signed-in contact (session cookie
@@ -28,11 +28,11 @@ const bench: Bench = {
     const prefsPath = new URL(preferencesUrlFor(rt.core, contact.id)).pathname;
     rt.close();
 
-    const hello = await startBenchServer('bench/hello-server.ts');
+    const hello = await startBenchServer('bench/hello-server.mjs');
     const helloRps = (await load({ url: `${hello.url}/hello` })).rps;
     await hello.stop();
 
-    const server = await startBenchServer('src/main.ts', { DATABASE_PATH: dbPath, LOG_LEVEL: 'info', MAIL_OUTBOX_DIR: join(DIR, 'outbox') });
+    const server = await startBenchServer(buildOptbox(), { DATABASE_PATH: dbPath, LOG_LEVEL: 'info', MAIL_OUTBOX_DIR: join(DIR, 'outbox') });
     try {
       const opened = await fetch(server.url + prefsPath, { redirect: 'manual' });
       const cookie = opened.headers.get('set-cookie')?.split(';')[0];
