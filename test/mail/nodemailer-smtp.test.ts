@@ -1,12 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { authenticate } from 'mailauth';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { MailRefusedError, OptboxMessageError, optboxMailer, optboxPlugin } from '../../src/mail/nodemailer.ts';
+import { startSmtpSink } from '../helpers/smtp.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 
 /**
@@ -25,34 +24,19 @@ async function resolver(name: string, rrtype: string): Promise<string[][]> {
 
 let t: TestApp;
 let origin: string;
-let smtp: SMTPServer;
-let inbox: Buffer[];
+let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 let transporter: Transporter;
 
 beforeEach(async () => {
   t = await makeTestApp();
   ({ origin } = await t.listen());
-  inbox = [];
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        inbox.push(Buffer.concat(chunks));
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as AddressInfo).port;
+  sink = await startSmtpSink();
+  const port = sink.port;
   transporter = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, dkim });
 });
 afterEach(async () => {
   transporter.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await sink.close();
   t.close();
 });
 
@@ -78,8 +62,8 @@ describe('Nodemailer + optbox plugin over SMTP', () => {
 
     const first = await mailer.send(newsletter('Ann <ann@example.com>'));
     expect(first.sent).toBe(true);
-    expect(inbox).toHaveLength(1);
-    const mail = await simpleParser(inbox[0]!);
+    expect(sink.inbox).toHaveLength(1);
+    const mail = await simpleParser(sink.inbox[0]!.raw);
 
     // Headers: RFC 2369 List-Unsubscribe with the https URI, RFC 8058 List-Unsubscribe-Post.
     expect(mail.subject).toBe('November news');
@@ -113,14 +97,14 @@ describe('Nodemailer + optbox plugin over SMTP', () => {
     // The next send is refused and nothing reaches the SMTP server.
     expect(await mailer.send(newsletter('ann@example.com'))).toEqual({ sent: false, reason: 'unsubscribed', scope: 'newsletter' });
     await expect(transporter.sendMail(newsletter('ann@example.com'))).rejects.toBeInstanceOf(MailRefusedError);
-    expect(inbox).toHaveLength(1);
+    expect(sink.inbox).toHaveLength(1);
   });
 
   it('signs both List-Unsubscribe headers with DKIM, verified by mailauth', async () => {
     await upsertContact(t.core, { email: 'bob@example.com', topics: ['newsletter'], locale: 'nl', source: 'api' });
     transporter.use('compile', optboxPlugin(await t.mailHook()));
     await transporter.sendMail(newsletter('bob@example.com'));
-    const raw = inbox[0]!;
+    const raw = sink.inbox[0]!.raw;
 
     const signature = header(await simpleParser(raw), 'DKIM-Signature')!;
     const signed = /\bh=([^;]+)/.exec(signature)![1]!.replace(/\s+/g, '').toLowerCase().split(':');
@@ -137,22 +121,22 @@ describe('Nodemailer + optbox plugin over SMTP', () => {
     const hook = await t.mailHook();
     transporter.use('compile', optboxPlugin(hook));
     await transporter.sendMail({ ...newsletter('dkim@example.com'), dkim: { ...dkim, headerFieldNames: 'From:To:Subject' } });
-    const signature = header(await simpleParser(inbox[0]!), 'DKIM-Signature')!;
+    const signature = header(await simpleParser(sink.inbox[0]!.raw), 'DKIM-Signature')!;
     expect(/\bh=([^;]+)/.exec(signature)![1]!.replace(/\s+/g, '').toLowerCase().split(':')).toEqual(['from', 'to', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']);
-    expect((await authenticate(inbox[0]!, { resolver: resolver as never, ip: '127.0.0.1', helo: 'localhost', sender: 'news@example.com', mta: 'mx.example.net' })).dkim.results[0]!.status.result).toBe('pass');
+    expect((await authenticate(sink.inbox[0]!.raw, { resolver: resolver as never, ip: '127.0.0.1', helo: 'localhost', sender: 'news@example.com', mta: 'mx.example.net' })).dkim.results[0]!.status.result).toBe('pass');
 
-    const narrow = nodemailer.createTransport({ host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, secure: false, ignoreTLS: true, dkim: { ...dkim, headerFieldNames: 'From:To:Subject' } });
+    const narrow = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true, dkim: { ...dkim, headerFieldNames: 'From:To:Subject' } });
     narrow.use('compile', optboxPlugin(hook));
     await expect(narrow.sendMail(newsletter('dkim@example.com'))).rejects.toThrow(/headerFieldNames leave out List-Unsubscribe/);
     narrow.close();
-    expect(inbox).toHaveLength(1);
+    expect(sink.inbox).toHaveLength(1);
   });
 
   it('a tampered List-Unsubscribe header fails DKIM (the test can fail)', async () => {
     await upsertContact(t.core, { email: 'cas@example.com', topics: ['newsletter'], locale: 'en', source: 'api' });
     transporter.use('compile', optboxPlugin(await t.mailHook()));
     await transporter.sendMail(newsletter('cas@example.com'));
-    const tampered = Buffer.from(inbox[0]!.toString('latin1').replace('https://optbox.test/u/', 'https://evil.test/u/'), 'latin1');
+    const tampered = Buffer.from(sink.inbox[0]!.raw.toString('latin1').replace('https://optbox.test/u/', 'https://evil.test/u/'), 'latin1');
     const result = await authenticate(tampered, { resolver: resolver as never, ip: '127.0.0.1', helo: 'localhost', sender: 'news@example.com', mta: 'mx.example.net' });
     expect(result.dkim.results[0]!.status.result).not.toBe('pass');
   });
@@ -163,7 +147,7 @@ describe('Nodemailer + optbox plugin over SMTP', () => {
     const mailer = optboxMailer(transporter, await t.mailHook());
     const r = await mailer.send({ from: 'news@example.com', to: 'dee@example.com', optbox: { template: 'login', transactional: true, data: { loginUrl: 'https://optbox.test/l/x', minutesValid: 30 } } });
     expect(r.sent).toBe(true);
-    const mail = await simpleParser(inbox[0]!);
+    const mail = await simpleParser(sink.inbox[0]!.raw);
     expect(mail.subject).toBe('Your sign-in link for optbox');
     expect(header(mail, 'List-Unsubscribe')).toBeUndefined();
     expect(header(mail, 'List-Unsubscribe-Post')).toBeUndefined();
@@ -173,25 +157,25 @@ describe('Nodemailer + optbox plugin over SMTP', () => {
     await upsertContact(t.core, { email: 'eve@example.com', topics: ['newsletter'], locale: 'en', source: 'api' });
     const mailer = optboxMailer(transporter, await t.mailHook());
     await mailer.send({ ...newsletter('eve@example.com'), optbox: { topic: 'newsletter', template: 'newsletter', data: { firstName: '<a href="https://evil.test">click</a>', body: 'x' } } });
-    const mail = await simpleParser(inbox[0]!);
+    const mail = await simpleParser(sink.inbox[0]!.raw);
     expect(mail.html).not.toContain('href="https://evil.test"');
     expect(mail.html).toContain('&lt;a href&#x3D;&quot;https://evil.test&quot;&gt;click&lt;/a&gt;');
 
     await expect(mailer.send(newsletter('eve@example.com', { subject: 'Hi\r\nBcc: victim@example.com' }))).rejects.toMatchObject({ code: 'invalid_input', fields: [{ field: 'subject' }] });
-    expect(inbox).toHaveLength(1);
+    expect(sink.inbox).toHaveLength(1);
   });
 
   it('refuses a message with more than one recipient: the links are personal', async () => {
     const mailer = optboxMailer(transporter, await t.mailHook());
     await expect(mailer.send(newsletter('a@example.com, b@example.com'))).rejects.toBeInstanceOf(OptboxMessageError);
     await expect(mailer.send(newsletter('a@example.com', { bcc: 'spy@example.com' }))).rejects.toBeInstanceOf(OptboxMessageError);
-    expect(inbox).toHaveLength(0);
+    expect(sink.inbox).toHaveLength(0);
   });
 
   it('leaves messages without optbox options alone', async () => {
     transporter.use('compile', optboxPlugin(await t.mailHook()));
     await transporter.sendMail({ from: 'ops@example.com', to: 'ops@example.com', subject: 'plain', text: 'hello' });
-    const mail = await simpleParser(inbox[0]!);
+    const mail = await simpleParser(sink.inbox[0]!.raw);
     expect(mail.text?.trim()).toBe('hello');
     expect(header(mail, 'List-Unsubscribe')).toBeUndefined();
   });

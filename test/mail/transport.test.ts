@@ -1,9 +1,8 @@
+import { startSmtpSink } from '../helpers/smtp.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeTestApp, form, type TestApp } from '../helpers/app.ts';
 
@@ -13,39 +12,26 @@ import { makeTestApp, form, type TestApp } from '../helpers/app.ts';
  */
 describe('SMTP_URL', () => {
   let t: TestApp;
-  let smtp: SMTPServer;
-  const inbox: Array<{ to: string[]; raw: Buffer }> = [];
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  const inbox = () => sink.inbox;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
-          done();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
+    sink = await startSmtpSink();
+    const port = sink.port;
     t = await makeTestApp({ mail: 'transport', config: { transport: { smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, outboxDir: '/nonexistent', from: 'Brand <no-reply@brand.example>' } } });
   });
   afterAll(async () => {
     t.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await sink.close();
   });
 
   it('delivers the sign-in mail over SMTP', async () => {
     await t.linkFor('sam@example.com', 'newsletter');
     const res = await t.app.request('/preferences/login', { ...form({ email: 'sam@example.com' }), headers: { ...form({}).headers, origin: 'https://optbox.test' } });
     expect(res.status).toBe(200);
-    await vi.waitFor(() => expect(inbox).toHaveLength(1), { timeout: 10_000 }); // templates compile on first use
-    expect(inbox[0]!.to).toEqual(['sam@example.com']);
-    const mail = await simpleParser(inbox[0]!.raw);
+    await vi.waitFor(() => expect(inbox()).toHaveLength(1), { timeout: 10_000 }); // templates compile on first use
+    expect(inbox()[0]!.to).toEqual(['sam@example.com']);
+    const mail = await simpleParser(inbox()[0]!.raw);
     expect(mail.from?.value[0]).toMatchObject({ name: 'Brand', address: 'no-reply@brand.example' });
     expect(mail.text).toMatch(/https:\/\/optbox\.test\/preferences\/signin\/[\w.-]+/);
   });
