@@ -39,6 +39,7 @@ export function buildOptbox(): string {
 export async function startBenchServer(script: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
   const log = openSync(`.bench/${script.replace(/\W+/g, '-')}.log`, 'w');
+  // BENCH_NODE_ARGS passes flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where a request's time goes.
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
