@@ -7,7 +7,8 @@ import type { TopicRow } from '../db/store.ts';
 import type { Locale } from '../i18n/messages.ts';
 import { openRuntime } from '../runtime.ts';
 import { listUnsubscribeHeaders } from './headers.ts';
-import { parseInput, prepareBatchInput, prepareInput, type PrepareInput, type ValidPrepareInput } from './input.ts';
+import { parseOrThrow } from '../core/validation.ts';
+import { prepareBatchInput, prepareInput, type PrepareInput, type ValidPrepareInput } from './input.ts';
 import { MAIL_LABELS } from './labels.ts';
 import { loadTemplates, type TemplateSet } from './templates.ts';
 
@@ -174,11 +175,11 @@ async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () 
 
   return {
     async prepare(input) {
-      const [result] = await prepareAll([parseInput(prepareInput, input)], false);
+      const [result] = await prepareAll([parseOrThrow(prepareInput, input)], false);
       return result!;
     },
     async prepareBatch(recipients) {
-      return prepareAll(parseInput(prepareBatchInput, recipients, 'recipients'), true);
+      return prepareAll(parseOrThrow(prepareBatchInput, recipients, 'recipients'), true);
     },
     templates: () => templates.names(),
     close,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { OptboxError, type FieldProblem } from '../core/errors.ts';
 import { TEMPLATE_NAME } from './templates.ts';
 
 /** A prepare batch is rendered in one go and answered in one JSON body: keep it bounded. */
@@ -50,15 +49,3 @@ export type PrepareInput = z.input<typeof prepareInput>;
 export type ValidPrepareInput = z.output<typeof prepareInput>;
 
 export const prepareBatchInput = z.array(prepareInput).min(1).max(MAX_PREPARE_BATCH);
-
-/** Parse or throw invalid_input naming each bad field as a client writes it (`recipients[3].to`). */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const fields: FieldProblem[] = parsed.error.issues.slice(0, 20).map((i) => ({ field: fieldPath(prefix, i.path), message: i.message }));
-  throw new OptboxError('invalid_input', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
-}
-
-function fieldPath(prefix: string, path: PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), prefix) || 'body';
-}

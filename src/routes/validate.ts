@@ -1,15 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { OptboxError, type FieldProblem } from '../core/errors.ts';
-
-/** `emails.3` → `emails[3]`: the field as a client would write it. */
-export function fieldPath(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '') || 'body';
-}
-
-export function zodProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.slice(0, 20).map((i) => ({ field: fieldPath(i.path), message: i.message }));
-}
+import { OptboxError } from '../core/errors.ts';
+import { parseOrThrow } from '../core/validation.ts';
 
 /** Parse and validate a JSON body, or throw a 4xx naming the bad field. Nothing runs before this passes. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
@@ -21,12 +13,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw new OptboxError('invalid_input', 'body: malformed JSON', [{ field: 'body', message: 'malformed JSON' }]);
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const fields = zodProblems(parsed.error);
-    throw new OptboxError('invalid_input', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
-  }
-  return parsed.data;
+  return parseOrThrow(schema, raw);
 }
 
 /** Validate the query string (each parameter once; a repeated one is refused). */
@@ -37,20 +24,10 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<
     if (values.length > 1) throw new OptboxError('invalid_input', `${name}: given more than once`, [{ field: name, message: 'given more than once' }]);
     raw[name] = values[0]!;
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const fields = zodProblems(parsed.error);
-    throw new OptboxError('invalid_input', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
-  }
-  return parsed.data;
+  return parseOrThrow(schema, raw);
 }
 
 /** Validate the path parameters. */
 export function readParams<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  const parsed = schema.safeParse(c.req.param());
-  if (!parsed.success) {
-    const fields = zodProblems(parsed.error);
-    throw new OptboxError('invalid_input', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
-  }
-  return parsed.data;
+  return parseOrThrow(schema, c.req.param());
 }

@@ -11,7 +11,8 @@ import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { RouteDoc } from './doc.ts';
 import { Contact, ContactIdParams, ContactPage, EraseResponse, ListContactsQuery, UpdateContactRequest, UpsertContactRequest, UpsertContactResponse } from './schemas.ts';
-import { actorOf, evidenceOf } from './suppressions.ts';
+import { actorOf } from './suppressions.ts';
+import { requestEvidence } from '../client-ip.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -40,7 +41,7 @@ export function createContactRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/contacts', scope('contacts:write'), async (c) => {
       const input = await readJson(c, UpsertContactRequest);
-      const result = await upsertContact(core, { ...input, source: 'api', actor: actorOf(c), request: evidenceOf(c) });
+      const result = await upsertContact(core, { ...input, source: 'api', actor: actorOf(c), request: requestEvidence(c) });
       const body: z.input<typeof UpsertContactResponse> = { contact: await contactView(core, result.contact), created: result.created, subscribed: result.subscribed };
       return c.json(body, result.created ? 201 : 200);
     })
@@ -71,12 +72,12 @@ export function createContactRoutes(deps: AppDeps) {
     .patch('/contacts/:id', scope('contacts:write'), async (c) => {
       const { id } = readParams(c, ContactIdParams);
       const input = await readJson(c, UpdateContactRequest);
-      const row = await updateContact(core, { ...input, id, source: 'api', actor: actorOf(c), request: evidenceOf(c) });
+      const row = await updateContact(core, { ...input, id, source: 'api', actor: actorOf(c), request: requestEvidence(c) });
       return c.json(await contactView(core, row));
     })
     .delete('/contacts/:id', scope('contacts:write'), async (c) => {
       const { id } = readParams(c, ContactIdParams);
-      const { erased } = await eraseContact(core, { contactId: id, source: 'api', actor: actorOf(c), request: evidenceOf(c) });
+      const { erased } = await eraseContact(core, { contactId: id, source: 'api', actor: actorOf(c), request: requestEvidence(c) });
       return c.json({ id, status: 'erased', erased } satisfies z.input<typeof EraseResponse>);
     });
 }

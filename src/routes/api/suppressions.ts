@@ -1,11 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { scope } from '../../auth/api-key.ts';
-import type { RequestEvidence } from '../../core/deps.ts';
 import { notFound } from '../../core/errors.ts';
 import { checkSuppressions, exportSuppressions, suppressionChangesSince, suppressionsFor, suppressMany, unsuppress } from '../../core/suppressions.ts';
 import type { SuppressionChangeRow, SuppressionRow } from '../../db/store.ts';
-import { clientIp } from '../client-ip.ts';
+import { requestEvidence } from '../client-ip.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor, isSeq } from './cursor.ts';
@@ -47,7 +46,6 @@ function changeView(row: SuppressionChangeRow): z.input<typeof SuppressionChange
 const suppressionView = (row: SuppressionRow): z.input<typeof Suppression> => ({ scope: row.scope, reason: row.reason, source: row.source, createdAt: iso(row.createdAt), expiresAt: isoOrNull(row.expiresAt) });
 
 export const actorOf = (c: Context<AppEnv>) => `apikey:${c.get('apiKey').name}`;
-export const evidenceOf = (c: Context): RequestEvidence => ({ ip: clientIp(c), userAgent: c.req.header('user-agent') });
 
 /** The suppression list over HTTP: check, read, sync, add, remove, export. */
 export function createSuppressionRoutes(deps: AppDeps) {
@@ -94,7 +92,7 @@ export function createSuppressionRoutes(deps: AppDeps) {
         items: input.suppressions.map((s) => ({ ...s, reason: s.reason ?? 'manual' })),
         source: 'api',
         actor: actorOf(c),
-        request: evidenceOf(c),
+        request: requestEvidence(c),
       });
       const count = (status: string) => results.filter((r) => r.status === status).length;
       return c.json({ created: count('created'), existing: count('exists'), failed: count('error'), results } satisfies z.input<typeof AddSuppressionsResponse>);
@@ -102,7 +100,7 @@ export function createSuppressionRoutes(deps: AppDeps) {
     .delete('/suppressions/:email', scope('suppressions:write'), async (c) => {
       const { email } = readParams(c, EmailParams);
       const q = readQuery(c, RemoveSuppressionQuery);
-      const { removed } = await unsuppress(core, { email, scope: q.scope, override: q.override, source: 'api', actor: actorOf(c), request: evidenceOf(c) });
+      const { removed } = await unsuppress(core, { email, scope: q.scope, override: q.override, source: 'api', actor: actorOf(c), request: requestEvidence(c) });
       if (removed === 0) throw notFound('suppression');
       return c.json({ removed } satisfies z.input<typeof RemoveSuppressionResponse>);
     });

@@ -2,7 +2,6 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { createRateLimiter } from '../../auth/rate-limit.ts';
 import { createSubscriberAuth, type SubscriberSession } from '../../auth/subscriber-sessions.ts';
 import { contactById } from '../../core/contacts.ts';
-import type { RequestEvidence } from '../../core/deps.ts';
 import { normalizeEmail } from '../../core/email.ts';
 import { eraseContact } from '../../core/erasure.ts';
 import { OptboxError } from '../../core/errors.ts';
@@ -27,7 +26,7 @@ import { mailHookFor } from '../../mail/hook.ts';
 import { createMailer } from '../../mail/transport.ts';
 import { maskEmail, type PageContext } from '../../../views/layout.tsx';
 import { EraseConfirmPage, HistoryPage, LinkButtonPage, LoginPage, MessagePage, NOTICES, PreferencesPage, type Notice } from '../../../views/preferences.tsx';
-import { clientIp } from '../client-ip.ts';
+import { clientIp, requestEvidence } from '../client-ip.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { pageContext as basePageContext } from '../page.ts';
 
@@ -56,7 +55,6 @@ export function createPreferencesRoutes(deps: AppDeps) {
 
   const csrfToken = (session: SubscriberSession) => core.evidenceHash(`csrf\0${session.id}`);
   const verified = (session: SubscriberSession) => session.verifiedAt !== null && core.clock.now() - session.verifiedAt < prefs.stepUpMinutes * 60_000;
-  const evidence = (c: Context): RequestEvidence => ({ ip: clientIp(c), userAgent: c.req.header('user-agent') });
 
   /** The signed-in contact, or null. Refreshes the cookie when lucia extended the session. */
   async function signedIn(c: Context): Promise<Signed | null> {
@@ -160,7 +158,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
           topics: Object.fromEntries(shown.map((id) => [id, on.has(id)])),
           locale,
           noProfiling: body.noProfiling === '1',
-          request: evidence(c),
+          request: requestEvidence(c),
         });
         for (const topicId of needConfirmation) {
           const topic = (await core.store.topics.byId(topicId))!;
@@ -174,14 +172,14 @@ export function createPreferencesRoutes(deps: AppDeps) {
       .post('/preferences/all', async (c) => {
         const { contact, body } = await formOf(c);
         if (body.mail !== 'on' && body.mail !== 'off') bad('mail');
-        await setAllMail(core, { contactId: contact.id, on: body.mail === 'on', request: evidence(c) });
+        await setAllMail(core, { contactId: contact.id, on: body.mail === 'on', request: requestEvidence(c) });
         return seeOther(c, '/preferences?done=saved');
       })
 
       .post('/preferences/pause', async (c) => {
         const { contact, body } = await formOf(c);
         const days = body.days === '0' ? 0 : body.days === '30' ? 30 : body.days === '90' ? 90 : bad('days');
-        await pauseMail(core, { contactId: contact.id, days, request: evidence(c) });
+        await pauseMail(core, { contactId: contact.id, days, request: requestEvidence(c) });
         return seeOther(c, '/preferences?done=saved');
       })
 
@@ -254,7 +252,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
       })
 
       .post('/preferences/confirm/:token', async (c) => {
-        const { contact, topic } = await confirmTopic(core, { token: c.req.param('token'), request: evidence(c) });
+        const { contact, topic } = await confirmTopic(core, { token: c.req.param('token'), request: requestEvidence(c) });
         const ctx = pageContext(deps, c, contact.locale);
         noStore(c);
         return c.html(<MessagePage ctx={ctx} title={ctx.t('confirm.topic.title')} body={ctx.t('confirm.topic.done', { topic: ctx.locale === 'nl' ? topic.nameNl : topic.nameEn })} role="status" />);
@@ -278,7 +276,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
       // Access and portability (GDPR art. 15, 20): a POST, since the export is itself recorded.
       .post('/preferences/data', async (c) => {
         const { contact } = await formOf(c, { verified: true });
-        const data = await exportContactData(core, { contactId: contact.id, request: evidence(c) });
+        const data = await exportContactData(core, { contactId: contact.id, request: requestEvidence(c) });
         noStore(c);
         return c.body(JSON.stringify(data, null, 2) + '\n', 200, {
           'Content-Type': 'application/json; charset=utf-8',
@@ -307,7 +305,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
       })
 
       .post('/preferences/email/confirm/:token', async (c) => {
-        const { contactId, email } = await confirmEmailChange(core, { token: c.req.param('token'), request: evidence(c) });
+        const { contactId, email } = await confirmEmailChange(core, { token: c.req.param('token'), request: requestEvidence(c) });
         const contact = await contactById(core, contactId);
         const ctx = pageContext(deps, c, contact.locale);
         noStore(c);
@@ -327,7 +325,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
         const { contact, session, body } = await formOf(c, { verified: true });
         if (body.confirm !== 'yes') bad('confirm');
         const ctx = pageContext(deps, c, contact.locale);
-        await eraseContact(core, { contactId: contact.id, source: 'preference-center', request: evidence(c) });
+        await eraseContact(core, { contactId: contact.id, source: 'preference-center', request: requestEvidence(c) });
         // The erasure removed the contact's sessions in its unit; clear this browser's cookie too.
         c.header('Set-Cookie', await auth.end(session.id));
         noStore(c);

@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { contactById } from '../../core/contacts.ts';
-import type { RequestEvidence } from '../../core/deps.ts';
 import { OptboxError } from '../../core/errors.ts';
 import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
 import { checkSuppressions } from '../../core/suppressions.ts';
@@ -8,7 +7,7 @@ import type { UnsubClaims } from '../../core/tokens.ts';
 import { ConfirmPage, DonePage, ErasedPage, ResubscribedPage } from '../../../views/unsubscribe.tsx';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { pageContext } from '../page.ts';
-import { clientIp } from '../client-ip.ts';
+import { requestEvidence } from '../client-ip.ts';
 
 type PageAction = 'topic' | 'all' | 'undo' | 'undo-all';
 const PAGE_ACTIONS: readonly string[] = ['topic', 'all', 'undo', 'undo-all'];
@@ -57,7 +56,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       const token = c.req.param('token');
       const { link, contact, props } = await linkState(c, token);
       const action = await requestedAction(c);
-      const input = { contactId: contact.id, campaign: link.campaign, request: evidence(c) };
+      const input = { contactId: contact.id, campaign: link.campaign, request: requestEvidence(c) };
       c.header('Cache-Control', 'no-store');
       // An erased person's old mail still carries the link: the erasure already suppresses
       // everything, so a one-click succeeds and nothing else is offered.
@@ -111,8 +110,4 @@ async function requestedAction(c: Context): Promise<'one-click' | PageAction> {
   const action = body['action'];
   if (typeof action === 'string' && PAGE_ACTIONS.includes(action)) return action as PageAction;
   throw new OptboxError('invalid_input', 'expected List-Unsubscribe=One-Click', [{ field: 'List-Unsubscribe', message: 'expected One-Click' }]);
-}
-
-function evidence(c: Context): RequestEvidence {
-  return { ip: clientIp(c), userAgent: c.req.header('user-agent') };
 }
