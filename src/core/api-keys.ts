@@ -30,24 +30,16 @@ export async function createApiKey(deps: CoreDeps, input: { name: string; scopes
   return { id, key, scopes: scopes as ApiScope[] };
 }
 
-const lastTouched = new WeakMap<CoreDeps, Map<string, number>>();
-
 /**
  * The key a bearer token names, or unauthorized. Looked up by its SHA-256 (the index reveals
- * nothing about the key) and compared in constant time. Last-used is written at most once a
- * minute per key, so a busy client does not turn every read into a write.
+ * nothing about the key) and compared in constant time. Last-used is recorded by the store,
+ * which writes it at most once a minute per key.
  */
 export async function authenticateApiKey(deps: CoreDeps, presented: string): Promise<ApiKeyRow> {
   const hash = hashKey(presented);
   const row = presented.startsWith(PREFIX) ? await deps.store.apiKeys.byHash(hash) : undefined;
   if (!row || !timingSafeEqual(row.keyHash, hash) || row.revokedAt !== null) throw new OptboxError('unauthorized', 'invalid or revoked API key');
-  const now = deps.clock.now();
-  const touched = lastTouched.get(deps) ?? new Map<string, number>();
-  lastTouched.set(deps, touched);
-  if ((touched.get(row.id) ?? 0) < now - 60_000) {
-    touched.set(row.id, now);
-    await deps.store.apiKeys.touch(row.id, now);
-  }
+  await deps.store.apiKeys.touch(row.id, deps.clock.now());
   return row;
 }
 

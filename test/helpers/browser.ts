@@ -10,7 +10,11 @@ import type { TestApp } from './app.ts';
 
 /** Debian's Chromium (downloads of browser builds do not work here); override with CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+/**
+ * Browser tests run where a Chromium is, and always in CI (CI=true): there a missing browser must
+ * fail the run, not skip the tests quietly.
+ */
+export const hasChromium = existsSync(CHROMIUM) || process.env.CI === 'true';
 
 /** Where the e2e run leaves a screenshot of every page (README: "Screenshots"). */
 export const SCREENSHOTS = 'test-results/screenshots';

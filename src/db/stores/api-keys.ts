@@ -4,9 +4,12 @@ import { cachedWhileUnchanged } from '../cache.ts';
 import type { Orm } from '../client.ts';
 import { apiKeys, type ApiKeyRow } from '../schema/index.ts';
 
+const TOUCH_EVERY_MS = 60_000;
+
 export function createApiKeyStore(orm: Orm, sqlite: Database.Database) {
   // Every API request authenticates; the key table is small, so it is held in memory by hash.
   // A revocation from another process (the CLI) changes data_version and is seen at once.
+  const lastWritten = new Map<string, number>();
   const byHash = cachedWhileUnchanged(sqlite, () => new Map(orm.select().from(apiKeys).all().map((k) => [k.keyHash.toString('hex'), k])));
   return {
     async create(row: Omit<ApiKeyRow, 'lastUsedAt' | 'revokedAt'>): Promise<void> {
@@ -24,8 +27,13 @@ export function createApiKeyStore(orm: Orm, sqlite: Database.Database) {
       byHash.invalidate();
       return revoked;
     },
-    /** Last-used is advisory; written at most once a minute per key by the caller. */
+    /**
+     * Record a use. Last-used is advisory, so it is written at most once a minute per key: a
+     * busy client must not turn every read (a suppression check) into a durable write.
+     */
     async touch(id: string, at: number): Promise<void> {
+      if ((lastWritten.get(id) ?? -Infinity) > at - TOUCH_EVERY_MS) return;
+      lastWritten.set(id, at);
       orm.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id)).run();
     },
   };
