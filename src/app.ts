@@ -11,6 +11,7 @@ import { createApiDocsRoutes } from './routes/api/openapi.ts';
 import { createOpsRoutes } from './routes/ops.ts';
 import { createUnsubscribeRoutes } from './routes/public/unsubscribe.tsx';
 import { createPreferencesRoutes } from './routes/public/preferences.tsx';
+import { createConsoleRoutes } from './routes/admin/index.ts';
 
 export type { AppDeps } from './routes/context.ts';
 
@@ -34,12 +35,15 @@ export function createApp(deps: AppDeps) {
   app.use('/preferences/*', sameSite);
   // Public forms are tiny; a large body is someone else's mistake.
   for (const path of ['/u/*', '/preferences', '/preferences/*']) app.use(path, limitBody(16 * 1024));
+  // Console forms are small too (the CSV import streams its own body and is mounted before this).
+  app.use('/admin/*', limitBody(64 * 1024));
 
   app.route('/', createOpsRoutes(deps));
   app.route('/', createUnsubscribeRoutes(deps));
   app.route('/', createPreferencesRoutes(deps));
   app.route('/api', createApiDocsRoutes(deps));
   app.route('/api/v1', createApiRoutes(deps));
+  app.route('/', createConsoleRoutes(deps).app);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) return apiError(c, 'not_found', 'no such route');

@@ -72,6 +72,14 @@ export const configSchema = z
     LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(3),
     /** Sign-in requests one IP address may make per 15 minutes. */
     LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+    /** A console session ends after this many minutes without a request. */
+    ADMIN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /** A console session ends this many hours after sign-in, however busy. */
+    ADMIN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+    /** How long an operator setup link (first start, `optbox operator create`) works. */
+    ADMIN_SETUP_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+    /** Console sign-in attempts per 15 minutes, per address and per IP address. */
+    ADMIN_LOGIN_LIMIT: z.coerce.number().int().min(1).default(10),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -105,6 +113,12 @@ export const configSchema = z
       stepUpMinutes: env.STEP_UP_MINUTES,
       loginLimitPerAddress: env.LOGIN_LIMIT_PER_ADDRESS,
       loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
+    },
+    admin: {
+      sessionIdleMinutes: env.ADMIN_SESSION_IDLE_MINUTES,
+      sessionMaxHours: env.ADMIN_SESSION_MAX_HOURS,
+      setupMinutes: env.ADMIN_SETUP_MINUTES,
+      loginLimit: env.ADMIN_LOGIN_LIMIT,
     },
   }));
 

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { firstRunSetupLink } from './core/operators.ts';
 import { SecretsError } from './core/secrets.ts';
 import { createLogger } from './logger.ts';
 import { mailHookFor } from './mail/hook.ts';
@@ -48,6 +49,14 @@ async function main() {
       process.exit(2);
     }
     throw err;
+  }
+
+  // No operator yet: the one way in is a single-use setup link, printed once, here, to stderr
+  // (not into the JSON log, which may be shipped elsewhere). See README "Operator console".
+  const setup = await firstRunSetupLink(runtime.core, { minutes: config.admin.setupMinutes });
+  if (setup) {
+    logger.warn({ validMinutes: config.admin.setupMinutes }, 'no console operator yet: a one-time setup link is printed on stderr');
+    process.stderr.write(`\noptbox: open this link to create the first console admin (works once, for ${config.admin.setupMinutes} minutes):\n  ${setup}\n\n`);
   }
 
   const app = createApp(runtime);

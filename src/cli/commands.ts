@@ -6,6 +6,7 @@ import { normalizeEmail } from '../core/email.ts';
 import { invalidInput, notFound } from '../core/errors.ts';
 import { linksFor } from '../core/links.ts';
 import { verifyLedger } from '../core/ledger.ts';
+import { createOperator, operatorList } from '../core/operators.ts';
 import { generateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
 import { createMailHook } from '../mail/hook.ts';
@@ -121,6 +122,22 @@ add('ledger', {
     const result = await verifyLedger(deps.core);
     if (!result.ok) throw new Error(`ledger broken at row ${result.brokenAt}: ${result.problem}`);
     print(`ledger intact: ${result.rows} rows, head ${result.head}`);
+  },
+});
+
+add('operator', {
+  summary: `operator create EMAIL --role admin|privacy|viewer   add a console operator; prints their one-time setup link
+  operator list                            list console operators`,
+  options: { role: { type: 'string' } },
+  async run(deps, values, args, print) {
+    const sub = arg(args, 0, 'subcommand');
+    if (sub === 'create') {
+      const created = await createOperator(deps.core, { email: arg(args, 1, 'email'), role: str(values.role) ?? '', minutes: deps.config.admin.setupMinutes, actor: null });
+      print(`created ${created.role} ${created.email}; they choose a password with this link (works once, ${deps.config.admin.setupMinutes} minutes):`);
+      print(created.setupUrl);
+    } else if (sub === 'list') {
+      for (const o of await operatorList(deps.core)) print(`${o.id}  ${o.email}  ${o.role}${o.passwordHash ? '' : '  (setup pending)'}${o.disabledAt ? '  disabled' : ''}`);
+    } else throw invalidInput('subcommand', `unknown: ${sub}`);
   },
 });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContactRow, ConsentEventRow, SuppressionRow, TopicRow } from '../db/store.ts';
 import { contactById, topicStatuses, updateContact } from './contacts.ts';
-import type { CoreDeps, RequestEvidence } from './deps.ts';
+import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidLink, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
@@ -158,11 +158,11 @@ export async function consentHistory(deps: CoreDeps, contactId: string): Promise
  * GDPR art. 15 and 20: everything held about the contact, machine-readable, the consent ledger
  * included. The export itself is recorded (`export` event) before the data is handed over.
  */
-export async function exportContactData(deps: CoreDeps, input: { contactId: string; request?: RequestEvidence | undefined }) {
+export async function exportContactData(deps: CoreDeps, input: { contactId: string; request?: RequestEvidence | undefined; source?: ConsentSource | undefined; actor?: string | undefined }) {
   const view = await preferencesOf(deps, input.contactId);
   const { contact } = view;
   const now = deps.clock.now();
-  await deps.store.contacts.recordEvent({ at: now, contactId: contact.id, action: 'export', source: SOURCE, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) });
+  await deps.store.contacts.recordEvent({ at: now, contactId: contact.id, action: 'export', source: input.source ?? SOURCE, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) });
   const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email!), now)]);
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {

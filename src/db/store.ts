@@ -11,13 +11,17 @@ import { createAudienceStore } from './stores/audience.ts';
 import { createWebhookStore } from './stores/webhooks.ts';
 import { createErasureStore } from './stores/erasure.ts';
 import { createSessionStore } from './stores/sessions.ts';
+import { createOperatorStore } from './stores/operators.ts';
+import { createConsoleStatsStore } from './stores/console-stats.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
+export type { OperatorRole, AuditInput } from './stores/operators.ts';
+export type { DashboardCounts } from './stores/console-stats.ts';
 export { suppressionData } from './stores/suppressions.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
-export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
+export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow, OperatorRow, OperatorSessionRow, AuditEventRow } from './schema/index.ts';
 
 /**
  * Everything core may ask of storage. Writes that change consent go through the group-commit
@@ -41,6 +45,8 @@ export function createStore(db: Db) {
     secrets: createSecretStore(db.orm),
     apiKeys: createApiKeyStore(db.orm, db.sqlite),
     audience: createAudienceStore(db.sqlite),
+    operators: createOperatorStore(db.orm, transact),
+    consoleStats: createConsoleStatsStore(db.sqlite),
     /** Answers when the database is open and migrated. */
     healthy(): boolean {
       return db.sqlite.open && ping.get() !== undefined;

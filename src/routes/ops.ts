@@ -4,8 +4,11 @@ import { createHash } from 'node:crypto';
 import { projectPath } from '../paths.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 
-const css = readFileSync(projectPath('views/assets/optbox.css'));
-const cssTag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
+const stylesheet = (file: string) => {
+  const body = readFileSync(projectPath(`views/assets/${file}`));
+  return { body, tag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
+};
+const sheets = { 'optbox.css': stylesheet('optbox.css'), 'console.css': stylesheet('console.css') };
 
 /** Health for load balancers and the stylesheet of the public pages. */
 export function createOpsRoutes(deps: AppDeps) {
@@ -14,10 +17,11 @@ export function createOpsRoutes(deps: AppDeps) {
       const ok = deps.core.store.healthy();
       return c.json({ status: ok ? 'ok' : 'unavailable' }, ok ? 200 : 503);
     })
-    .get('/assets/optbox.css', (c) => {
-      c.header('ETag', cssTag);
+    .get('/assets/:file{(optbox|console)\\.css}', (c) => {
+      const sheet = sheets[c.req.param('file') as keyof typeof sheets];
+      c.header('ETag', sheet.tag);
       c.header('Cache-Control', 'public, max-age=3600');
-      if (c.req.header('if-none-match') === cssTag) return c.body(null, 304);
-      return c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+      if (c.req.header('if-none-match') === sheet.tag) return c.body(null, 304);
+      return c.body(sheet.body, 200, { 'Content-Type': 'text/css; charset=utf-8' });
     });
 }

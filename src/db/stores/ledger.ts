@@ -1,6 +1,6 @@
-import { asc, eq, gt } from 'drizzle-orm';
+import { asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
-import { consentEvents, type ConsentEventRow } from '../schema/index.ts';
+import { consentEvents, consentTexts, type ConsentEventRow } from '../schema/index.ts';
 import { GENESIS_HASH, ledgerHash } from '../ledger-chain.ts';
 
 export interface LedgerEventInput {
@@ -63,6 +63,13 @@ export function createLedgerStore(orm: Orm) {
 
     async forContact(contactId: string): Promise<ConsentEventRow[]> {
       return orm.select().from(consentEvents).where(eq(consentEvents.contactId, contactId)).orderBy(asc(consentEvents.id)).all();
+    },
+
+    /** The consent wordings with these ids (what each person was shown), by id. */
+    async consentTexts(ids: string[]): Promise<Map<string, { locale: string; policyVersion: string; text: string }>> {
+      if (ids.length === 0) return new Map();
+      const rows = orm.select().from(consentTexts).where(inArray(consentTexts.id, ids)).all();
+      return new Map(rows.map((r) => [r.id, { locale: r.locale, policyVersion: r.policyVersion, text: r.text }]));
     },
 
     /** Walk the whole chain in id order, in pages, recomputing every hash. */

@@ -1,0 +1,148 @@
+CREATE TABLE `audit_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`at` integer NOT NULL,
+	`operator_id` text,
+	`action` text NOT NULL,
+	`target` text,
+	`detail` text
+);
+--> statement-breakpoint
+CREATE INDEX `audit_events_at` ON `audit_events` (`at`);--> statement-breakpoint
+CREATE TABLE `operator_sessions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`expires_at` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`ip_hash` text,
+	`user_agent` text,
+	FOREIGN KEY (`user_id`) REFERENCES `operators`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `operator_sessions_user` ON `operator_sessions` (`user_id`);--> statement-breakpoint
+CREATE TABLE `operator_setup_tokens` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`operator_id` text,
+	`expires_at` integer NOT NULL,
+	FOREIGN KEY (`operator_id`) REFERENCES `operators`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `operators` (
+	`id` text PRIMARY KEY NOT NULL,
+	`email` text NOT NULL,
+	`role` text NOT NULL,
+	`password_hash` text,
+	`created_at` integer NOT NULL,
+	`disabled_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `operators_email_unique` ON `operators` (`email`);--> statement-breakpoint
+CREATE TABLE `stat_campaign_unsubscribe` (
+	`campaign` text PRIMARY KEY NOT NULL,
+	`count` integer NOT NULL,
+	`last_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `stat_suppression_daily` (
+	`day` integer NOT NULL,
+	`reason` text NOT NULL,
+	`added` integer NOT NULL,
+	`removed` integer NOT NULL,
+	PRIMARY KEY(`day`, `reason`)
+);
+--> statement-breakpoint
+CREATE TABLE `stat_suppression_reason` (
+	`reason` text PRIMARY KEY NOT NULL,
+	`count` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `stat_topic_status` (
+	`topic_id` text NOT NULL,
+	`status` text NOT NULL,
+	`count` integer NOT NULL,
+	PRIMARY KEY(`topic_id`, `status`)
+);
+--> statement-breakpoint
+CREATE TABLE `stat_unsubscribe_daily` (
+	`day` integer NOT NULL,
+	`topic` text NOT NULL,
+	`source` text NOT NULL,
+	`count` integer NOT NULL,
+	PRIMARY KEY(`day`, `topic`, `source`)
+);
+--> statement-breakpoint
+-- Dashboard counters (src/db/schema/console-stats.ts), kept by triggers so that every write
+-- path (API, pages, CLI, imports) counts in the same transaction as its change.
+CREATE TRIGGER `stat_subscriptions_insert` AFTER INSERT ON `subscriptions`
+BEGIN
+  INSERT INTO `stat_topic_status` (`topic_id`, `status`, `count`) VALUES (new.`topic_id`, new.`status`, 1)
+    ON CONFLICT (`topic_id`, `status`) DO UPDATE SET `count` = `count` + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stat_subscriptions_update` AFTER UPDATE OF `status`, `topic_id` ON `subscriptions`
+WHEN old.`status` IS NOT new.`status` OR old.`topic_id` IS NOT new.`topic_id`
+BEGIN
+  UPDATE `stat_topic_status` SET `count` = `count` - 1 WHERE `topic_id` = old.`topic_id` AND `status` = old.`status`;
+  INSERT INTO `stat_topic_status` (`topic_id`, `status`, `count`) VALUES (new.`topic_id`, new.`status`, 1)
+    ON CONFLICT (`topic_id`, `status`) DO UPDATE SET `count` = `count` + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stat_subscriptions_delete` AFTER DELETE ON `subscriptions`
+BEGIN
+  UPDATE `stat_topic_status` SET `count` = `count` - 1 WHERE `topic_id` = old.`topic_id` AND `status` = old.`status`;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stat_suppressions_insert` AFTER INSERT ON `suppressions`
+BEGIN
+  INSERT INTO `stat_suppression_reason` (`reason`, `count`) VALUES (new.`reason`, 1)
+    ON CONFLICT (`reason`) DO UPDATE SET `count` = `count` + 1;
+  INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`) VALUES (new.`created_at` / 86400000, new.`reason`, 1, 0)
+    ON CONFLICT (`day`, `reason`) DO UPDATE SET `added` = `added` + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stat_suppressions_update` AFTER UPDATE OF `reason` ON `suppressions`
+WHEN old.`reason` IS NOT new.`reason`
+BEGIN
+  UPDATE `stat_suppression_reason` SET `count` = `count` - 1 WHERE `reason` = old.`reason`;
+  INSERT INTO `stat_suppression_reason` (`reason`, `count`) VALUES (new.`reason`, 1)
+    ON CONFLICT (`reason`) DO UPDATE SET `count` = `count` + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stat_suppressions_delete` AFTER DELETE ON `suppressions`
+BEGIN
+  UPDATE `stat_suppression_reason` SET `count` = `count` - 1 WHERE `reason` = old.`reason`;
+END;
+--> statement-breakpoint
+-- A removal is dated by its change-log row (the suppression row itself is gone by then).
+CREATE TRIGGER `stat_suppression_removed` AFTER INSERT ON `suppression_changes`
+WHEN new.`deleted` = 1
+BEGIN
+  INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`) VALUES (new.`changed_at` / 86400000, new.`reason`, 0, 1)
+    ON CONFLICT (`day`, `reason`) DO UPDATE SET `removed` = `removed` + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `stat_ledger_unsubscribe` AFTER INSERT ON `consent_events`
+WHEN new.`action` = 'unsubscribe'
+BEGIN
+  INSERT INTO `stat_unsubscribe_daily` (`day`, `topic`, `source`, `count`) VALUES (new.`at` / 86400000, coalesce(new.`topic`, '*'), new.`source`, 1)
+    ON CONFLICT (`day`, `topic`, `source`) DO UPDATE SET `count` = `count` + 1;
+  INSERT INTO `stat_campaign_unsubscribe` (`campaign`, `count`, `last_at`) SELECT new.`campaign`, 1, new.`at` WHERE new.`campaign` IS NOT NULL
+    ON CONFLICT (`campaign`) DO UPDATE SET `count` = `count` + 1, `last_at` = max(`last_at`, excluded.`last_at`);
+END;
+--> statement-breakpoint
+-- Back-fill the counters from the rows already there (one scan, at migration time only).
+INSERT INTO `stat_topic_status` (`topic_id`, `status`, `count`) SELECT `topic_id`, `status`, count(*) FROM `subscriptions` GROUP BY 1, 2;
+--> statement-breakpoint
+INSERT INTO `stat_suppression_reason` (`reason`, `count`) SELECT `reason`, count(*) FROM `suppressions` GROUP BY 1;
+--> statement-breakpoint
+INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`)
+  SELECT `day`, `reason`, sum(`added`), sum(`removed`) FROM (
+    SELECT `created_at` / 86400000 AS `day`, `reason`, 1 AS `added`, 0 AS `removed` FROM `suppressions`
+    UNION ALL
+    SELECT `changed_at` / 86400000, `reason`, 0, 1 FROM `suppression_changes` WHERE `deleted` = 1
+  ) WHERE true GROUP BY 1, 2;
+--> statement-breakpoint
+INSERT INTO `stat_unsubscribe_daily` (`day`, `topic`, `source`, `count`)
+  SELECT `at` / 86400000, coalesce(`topic`, '*'), `source`, count(*) FROM `consent_events` WHERE `action` = 'unsubscribe' GROUP BY 1, 2, 3;
+--> statement-breakpoint
+INSERT INTO `stat_campaign_unsubscribe` (`campaign`, `count`, `last_at`)
+  SELECT `campaign`, count(*), max(`at`) FROM `consent_events` WHERE `action` = 'unsubscribe' AND `campaign` IS NOT NULL GROUP BY 1;

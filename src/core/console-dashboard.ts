@@ -1,0 +1,71 @@
+import type { CoreDeps } from './deps.ts';
+
+const DAY = 86_400_000;
+
+export interface DashboardView {
+  /** The first and last UTC day shown (ms at midnight). */
+  days: number[];
+  topics: Array<{ id: string; name: string; subscribed: number; unsubscribed: number; pending: number }>;
+  suppressionsByReason: Array<{ reason: string; count: number }>;
+  suppressionsTotal: number;
+  /** Unsubscribes per day, one series per topic ('*' = all mail), aligned with `days`. */
+  unsubscribesPerDay: Array<{ topic: string; name: string; counts: number[] }>;
+  unsubscribesBySource: Array<{ source: string; count: number }>;
+  topCampaigns: Array<{ campaign: string; count: number; lastAt: number }>;
+  /** Standing suppressions at the end of each day of `days`. */
+  suppressionGrowth: number[];
+}
+
+/**
+ * The console's dashboard figures over the last `days` UTC days. Reads only the counters the
+ * database keeps in the same transaction as each change (src/db/schema/console-stats.ts), so
+ * the cost does not grow with the suppression list or the ledger.
+ */
+export async function dashboardOf(deps: CoreDeps, input: { days: number; campaigns: number }): Promise<DashboardView> {
+  const today = Math.floor(deps.clock.now() / DAY);
+  const first = today - input.days + 1;
+  const [counts, topicRows] = await Promise.all([deps.store.consoleStats.dashboard(first, input.campaigns), deps.store.topics.all()]);
+  const days = Array.from({ length: input.days }, (_, i) => (first + i) * DAY);
+  const nameOf = new Map(topicRows.map((t) => [t.id, t.nameEn]));
+  nameOf.set('*', 'All mail');
+
+  const topics = topicRows.map((t) => ({ id: t.id, name: t.nameEn, subscribed: 0, unsubscribed: 0, pending: 0 }));
+  for (const row of counts.topics) {
+    const topic = topics.find((t) => t.id === row.topicId);
+    if (topic && (row.status === 'subscribed' || row.status === 'unsubscribed' || row.status === 'pending')) topic[row.status] += row.count;
+  }
+
+  const series = new Map<string, number[]>();
+  const bySource = new Map<string, number>();
+  for (const row of counts.unsubscribesDaily) {
+    let s = series.get(row.topic);
+    if (!s) series.set(row.topic, (s = new Array<number>(input.days).fill(0)));
+    s[row.day - first] = (s[row.day - first] ?? 0) + row.count;
+    bySource.set(row.source, (bySource.get(row.source) ?? 0) + row.count);
+  }
+  const order = ['*', ...topicRows.map((t) => t.id)];
+  const unsubscribesPerDay = [...series.entries()]
+    .sort(([a], [b]) => (order.indexOf(a) === -1 ? 99 : order.indexOf(a)) - (order.indexOf(b) === -1 ? 99 : order.indexOf(b)) || a.localeCompare(b))
+    .map(([topic, c]) => ({ topic, name: nameOf.get(topic) ?? topic, counts: c }));
+
+  const suppressionsTotal = counts.suppressionReasons.reduce((n, r) => n + r.count, 0);
+  // Walk back from today's total: the end of day d is the end of day d+1 less that day's net change.
+  const net = new Map(counts.suppressionDaily.map((r) => [r.day, r.added - r.removed]));
+  const suppressionGrowth = new Array<number>(input.days).fill(0);
+  let running = suppressionsTotal;
+  for (let i = input.days - 1; i >= 0; i--) {
+    suppressionGrowth[i] = running;
+    running -= net.get(first + i) ?? 0;
+  }
+
+  return {
+    days,
+    topics,
+    suppressionsByReason: counts.suppressionReasons,
+    suppressionsTotal,
+    unsubscribesPerDay,
+    unsubscribesBySource: [...bySource.entries()].map(([source, count]) => ({ source, count })).sort((a, b) => b.count - a.count),
+    topCampaigns: counts.campaigns,
+    suppressionGrowth,
+  };
+}

@@ -1,0 +1,138 @@
+import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
+import { and, desc, eq, lte, sql } from 'drizzle-orm';
+import type { Orm } from '../client.ts';
+import type { RunInTransaction } from '../write-queue.ts';
+import { auditEvents, operatorSessions, operatorSetupTokens, operators, type AuditEventRow, type OperatorRow, type OperatorSessionRow } from '../schema/index.ts';
+
+export type OperatorRole = OperatorRow['role'];
+
+/** One line of the operators' audit log (consent changes go to the ledger instead). */
+export interface AuditInput {
+  at: number;
+  operatorId: string | null;
+  action: string;
+  target?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/**
+ * Storage for console operators: accounts, lucia's adapter over their own session table (never
+ * the subscribers'), single-use setup links and the audit log. Every change is one unit of the
+ * write queue and writes its audit line in the same unit.
+ */
+export function createOperatorStore(orm: Orm, transact: RunInTransaction) {
+  const adapter = new DrizzleSQLiteAdapter(orm, operatorSessions, operators);
+  const auditSync = (input: AuditInput) =>
+    orm.insert(auditEvents).values({ at: input.at, operatorId: input.operatorId, action: input.action, target: input.target ?? null, detail: input.detail ? JSON.stringify(input.detail) : null }).run();
+
+  return {
+    /** lucia's adapter for operator sessions (users are operators). */
+    luciaAdapter: adapter,
+
+    async count(): Promise<number> {
+      return orm.select({ n: sql<number>`count(*)` }).from(operators).get()!.n;
+    },
+    async byId(id: string): Promise<OperatorRow | undefined> {
+      return orm.select().from(operators).where(eq(operators.id, id)).get();
+    },
+    async byEmail(email: string): Promise<OperatorRow | undefined> {
+      return orm.select().from(operators).where(eq(operators.email, email)).get();
+    },
+    async list(): Promise<OperatorRow[]> {
+      return orm.select().from(operators).orderBy(operators.email).all();
+    },
+
+    /** A new operator (without a password until the setup link is used) and its setup link. */
+    create(input: { operator: { id: string; email: string; role: OperatorRole }; at: number; setup: { tokenHash: string; expiresAt: number }; actor: string | null }): Promise<'created' | 'exists'> {
+      return transact(() => {
+        if (orm.select({ id: operators.id }).from(operators).where(eq(operators.email, input.operator.email)).get()) return 'exists' as const;
+        orm.insert(operators).values({ ...input.operator, createdAt: input.at }).run();
+        orm.insert(operatorSetupTokens).values({ tokenHash: input.setup.tokenHash, operatorId: input.operator.id, expiresAt: input.setup.expiresAt }).run();
+        auditSync({ at: input.at, operatorId: input.actor, action: 'operator.create', target: input.operator.id, detail: { role: input.operator.role } });
+        return 'created' as const;
+      });
+    },
+
+    /**
+     * The first-run link, only while there is no operator: earlier first-run links stop working
+     * (only the newest one, printed at this start, is valid). False when an operator exists.
+     */
+    newFirstRunLink(input: { tokenHash: string; expiresAt: number; at: number }): Promise<boolean> {
+      return transact(() => {
+        if (orm.select({ id: operators.id }).from(operators).limit(1).get()) return false;
+        orm.delete(operatorSetupTokens).where(sql`${operatorSetupTokens.operatorId} IS NULL`).run();
+        orm.insert(operatorSetupTokens).values({ tokenHash: input.tokenHash, operatorId: null, expiresAt: input.expiresAt }).run();
+        return true;
+      });
+    },
+
+    async setupLink(tokenHash: string, now: number): Promise<{ operator: OperatorRow | null } | undefined> {
+      const row = orm.select().from(operatorSetupTokens).where(eq(operatorSetupTokens.tokenHash, tokenHash)).get();
+      if (!row || row.expiresAt <= now) return undefined;
+      if (row.operatorId === null) return { operator: null };
+      const operator = orm.select().from(operators).where(eq(operators.id, row.operatorId)).get();
+      return operator ? { operator } : undefined;
+    },
+
+    /**
+     * Use a setup link once: set the password (creating the first admin for a first-run link).
+     * Undefined when the link is unknown, used or expired, or (first run) an operator appeared.
+     */
+    completeSetup(input: { tokenHash: string; at: number; passwordHash: string; firstRun: { id: string; email: string } }): Promise<OperatorRow | undefined> {
+      return transact(() => {
+        const row = orm.select().from(operatorSetupTokens).where(eq(operatorSetupTokens.tokenHash, input.tokenHash)).get();
+        if (!row || row.expiresAt <= input.at) return undefined;
+        orm.delete(operatorSetupTokens).where(eq(operatorSetupTokens.tokenHash, input.tokenHash)).run();
+        orm.delete(operatorSetupTokens).where(lte(operatorSetupTokens.expiresAt, input.at)).run();
+        let operator: OperatorRow | undefined;
+        if (row.operatorId === null) {
+          if (orm.select({ id: operators.id }).from(operators).limit(1).get()) return undefined;
+          operator = orm.insert(operators).values({ id: input.firstRun.id, email: input.firstRun.email, role: 'admin', passwordHash: input.passwordHash, createdAt: input.at }).returning().get();
+        } else {
+          operator = orm.update(operators).set({ passwordHash: input.passwordHash }).where(eq(operators.id, row.operatorId)).returning().get();
+          if (!operator) return undefined;
+          // A new password ends the sessions opened with the old one.
+          orm.delete(operatorSessions).where(eq(operatorSessions.userId, operator.id)).run();
+        }
+        auditSync({ at: input.at, operatorId: operator.id, action: 'operator.setup', target: operator.id });
+        return operator;
+      });
+    },
+
+    async sessionsOf(operatorId: string): Promise<OperatorSessionRow[]> {
+      return orm.select().from(operatorSessions).where(eq(operatorSessions.userId, operatorId)).orderBy(desc(operatorSessions.createdAt)).all();
+    },
+    async allSessions(): Promise<Array<OperatorSessionRow & { email: string }>> {
+      return orm
+        .select({ id: operatorSessions.id, userId: operatorSessions.userId, expiresAt: operatorSessions.expiresAt, createdAt: operatorSessions.createdAt, ipHash: operatorSessions.ipHash, userAgent: operatorSessions.userAgent, email: operators.email })
+        .from(operatorSessions)
+        .innerJoin(operators, eq(operators.id, operatorSessions.userId))
+        .orderBy(desc(operatorSessions.createdAt))
+        .all();
+    },
+    /** End one session; `ownerId` limits it to that operator's own sessions. */
+    revokeSession(input: { sessionId: string; ownerId: string | null; at: number; actor: string }): Promise<boolean> {
+      return transact(() => {
+        const where = input.ownerId ? and(eq(operatorSessions.id, input.sessionId), eq(operatorSessions.userId, input.ownerId)) : eq(operatorSessions.id, input.sessionId);
+        const gone = orm.delete(operatorSessions).where(where).run().changes > 0;
+        if (gone) auditSync({ at: input.at, operatorId: input.actor, action: 'session.revoke' });
+        return gone;
+      });
+    },
+
+    audit(input: AuditInput): Promise<void> {
+      return transact(() => void auditSync(input));
+    },
+    async recentAudit(limit: number): Promise<Array<AuditEventRow & { email: string | null }>> {
+      return orm
+        .select({ id: auditEvents.id, at: auditEvents.at, operatorId: auditEvents.operatorId, action: auditEvents.action, target: auditEvents.target, detail: auditEvents.detail, email: operators.email })
+        .from(auditEvents)
+        .leftJoin(operators, eq(operators.id, auditEvents.operatorId))
+        .orderBy(desc(auditEvents.id))
+        .limit(limit)
+        .all();
+    },
+  };
+}
+
+export type OperatorStore = ReturnType<typeof createOperatorStore>;

@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import type { PasswordHasher } from '../../auth/passwords.ts';
+import type { AppDeps } from '../context.ts';
+import { createConsoleAuthRoutes } from './auth.tsx';
+import { createContactRoutes } from './contacts.tsx';
+import { createDashboardRoutes } from './dashboard.tsx';
+import { createConsoleKit, type ConsoleEnv } from './kit.ts';
+
+/**
+ * The operator console under /admin: operator sessions only (never a subscriber's), a
+ * permission on every route (src/auth/roles.ts), the Origin check and a per-session token on
+ * every form, no-store on every answer. Handlers are thin: they validate, call a core verb and
+ * render a view from views/admin/.
+ */
+export function createConsoleRoutes(deps: AppDeps, options: { passwords?: PasswordHasher | undefined } = {}) {
+  const kit = createConsoleKit(deps, options);
+  const app = new Hono<ConsoleEnv>();
+  app.use('/admin', kit.session);
+  app.use('/admin/*', kit.session);
+  app.use('/admin/*', kit.sameOrigin);
+  app.route('/', createConsoleAuthRoutes(deps, kit));
+  app.route('/', createDashboardRoutes(deps, kit));
+  app.route('/', createContactRoutes(deps, kit));
+  return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
+}

@@ -1,0 +1,139 @@
+import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
+import { csrf } from 'hono/csrf';
+import { createOperatorAuth, type OperatorSession } from '../../auth/operators.ts';
+import { createPasswordHasher, type PasswordHasher } from '../../auth/passwords.ts';
+import { createRateLimiter } from '../../auth/rate-limit.ts';
+import { allows, type Permission } from '../../auth/roles.ts';
+import { OptboxError } from '../../core/errors.ts';
+import type { ConsoleViewer } from '../../../views/admin/layout.tsx';
+import type { AppDeps } from '../context.ts';
+import { readForm, type FormBody } from '../form.ts';
+
+export type { FormBody };
+
+
+export interface ConsoleEnv {
+  Variables: {
+    operator: OperatorSession | null;
+    form: FormBody;
+  };
+}
+
+export type ConsoleContext = Context<ConsoleEnv>;
+type Method = 'GET' | 'POST';
+
+/**
+ * What every console route file shares, built once per app: operator sessions, the password
+ * hasher, sign-in limits, and `add`, which registers a route together with the permission it
+ * needs. The registry is how the authorization test finds every route (a route cannot be added
+ * without saying who may use it).
+ */
+export function createConsoleKit(deps: AppDeps, options: { passwords?: PasswordHasher | undefined } = {}) {
+  const { core, config } = deps;
+  const auth = createOperatorAuth(core.store.operators.luciaAdapter, {
+    secure: config.publicUrl.startsWith('https:'),
+    idleMinutes: config.admin.sessionIdleMinutes,
+    absoluteHours: config.admin.sessionMaxHours,
+  });
+  const window = 15 * 60_000;
+  const limits = {
+    perAddress: createRateLimiter({ limit: config.admin.loginLimit, windowMs: window, now: () => core.clock.now() }),
+    perIp: createRateLimiter({ limit: config.admin.loginLimit * 3, windowMs: window, now: () => core.clock.now() }),
+  };
+  const permissions = new Map<string, Permission>();
+  /** The form token of a session: a keyed hash of its id (never stored, never the id itself). */
+  const csrfToken = (session: OperatorSession) => core.evidenceHash(`console-csrf\0${session.id}`);
+
+  /** Loads the operator session (never a subscriber's) and marks every console answer private. */
+  const session: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
+    const result = await auth.validate(c.req.header('cookie'), core.clock.now());
+    if (result.cookie) c.header('Set-Cookie', result.cookie, { append: true });
+    c.set('operator', result.session);
+    // Personal data: never in a shared or browser cache. Forms need a real Origin (no-referrer sends "null").
+    c.header('Cache-Control', 'no-store');
+    c.header('Referrer-Policy', 'same-origin');
+    await next();
+  };
+
+  const publicOrigin = new URL(config.publicUrl).origin;
+  /** Every console POST must come from this site (Origin / Sec-Fetch-Site), on top of SameSite=Strict and the form token. */
+  const sameOrigin = csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin });
+
+  function guard(permission: Permission, method: Method): MiddlewareHandler<ConsoleEnv> {
+    return async (c, next) => {
+      if (permission !== 'public') {
+        const operator = c.get('operator');
+        if (!operator) {
+          if (method === 'GET') {
+            c.header('Cache-Control', 'no-store');
+            return c.redirect('/admin/login', 303);
+          }
+          throw new OptboxError('unauthorized', 'sign in first');
+        }
+        if (!allows(operator.role, permission)) throw new OptboxError('forbidden', `your role (${operator.role}) may not do this`);
+      }
+      if (method === 'POST') {
+        const body = await readForm(c);
+        const operator = c.get('operator');
+        if (operator && body._csrf !== csrfToken(operator)) throw new OptboxError('forbidden', 'the form has expired: reload the page and try again');
+        c.set('form', body);
+      }
+      await next();
+    };
+  }
+
+  return {
+    auth,
+    passwords: options.passwords ?? createPasswordHasher(),
+    limits,
+    permissions,
+    session,
+    sameOrigin,
+    csrfToken,
+    /** Register a console route with the permission it needs (see src/auth/roles.ts). */
+    add(router: Hono<ConsoleEnv>, method: Method, path: string, permission: Permission, handler: Handler<ConsoleEnv>) {
+      permissions.set(`${method} ${path}`, permission);
+      router.on(method, path, guard(permission, method), handler);
+    },
+    /** The signed-in operator, for a route that has passed its guard. */
+    operator(c: ConsoleContext): OperatorSession {
+      const operator = c.get('operator');
+      if (!operator) throw new OptboxError('unauthorized', 'sign in first');
+      return operator;
+    },
+    viewer(c: ConsoleContext): ConsoleViewer {
+      const operator = c.get('operator')!;
+      return {
+        email: operator.email,
+        role: operator.role,
+        csrf: csrfToken(operator),
+        can: { contacts: allows(operator.role, 'contacts'), suppressions: allows(operator.role, 'suppressions'), settings: allows(operator.role, 'settings') },
+      };
+    },
+    /** A ledger/audit actor for the operator: their id, never their address (the ledger is kept forever). */
+    actor: (c: ConsoleContext) => `operator:${c.get('operator')!.operatorId}`,
+    seeOther(c: ConsoleContext, path: string) {
+      return c.redirect(path, 303);
+    },
+  };
+}
+
+export type ConsoleKit = ReturnType<typeof createConsoleKit>;
+
+/** One text field of a form, trimmed; invalid_input naming the field when absent or too long. */
+export function field(body: FormBody, name: string, options: { max?: number; optional?: boolean } = {}): string {
+  const v = body[name];
+  const s = typeof v === 'string' ? v.trim() : '';
+  if (!s && !options.optional) throw new OptboxError('invalid_input', `${name}: is required`, [{ field: name, message: 'is required' }]);
+  if (s.length > (options.max ?? 500)) throw new OptboxError('invalid_input', `${name}: is too long`, [{ field: name, message: 'is too long' }]);
+  return s;
+}
+
+export const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** A path parameter of a console route (registered through `add`, so Hono cannot type it). */
+export function param(c: ConsoleContext, name: string): string {
+  const v = c.req.param(name) as string | undefined;
+  if (!v) throw new OptboxError('not_found', 'no such page');
+  return v;
+}
