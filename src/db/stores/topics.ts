@@ -17,6 +17,13 @@ export function createTopicStore(orm: Orm, sqlite: Database.Database) {
     async byId(id: string): Promise<TopicRow | undefined> {
       return cache.get().byId.get(id);
     },
+    /** A new topic (operators add their own beside the defaults). False when the id is taken. */
+    async create(topic: Omit<TopicRow, 'position'>): Promise<boolean> {
+      const position = (cache.get().rows.at(-1)?.position ?? 0) + 1;
+      const added = orm.insert(topics).values({ ...topic, position }).onConflictDoNothing().run().changes > 0;
+      cache.invalidate();
+      return added;
+    },
     /** An operator setting: subscribing to the topic needs a confirmed address (double opt-in). */
     async setDoubleOptIn(id: string, on: boolean): Promise<boolean> {
       const changed = orm.update(topics).set({ doubleOptIn: on }).where(eq(topics.id, id)).run().changes > 0;

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertContact } from '../../src/core/contacts.ts';
+import { createTopic } from '../../src/core/topics.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { consoleGet, signedInOperator } from '../helpers/console.ts';
+
+/**
+ * Stored XSS: names an outsider can choose (external id through the API, a campaign in a link,
+ * a topic an operator typed in) are rendered inert on every console page.
+ */
+const SCRIPT = '<script>alert(1)</script>';
+const IMG = '"><img src=x onerror=alert(1)>';
+const SVG = '<svg onload=alert(1)>';
+
+let t: TestApp;
+let contactId: string;
+beforeAll(async () => {
+  t = await makeTestApp();
+  await createTopic(t.core, { id: 'evil', nameNl: IMG, nameEn: IMG, descriptionEn: SCRIPT, defaultStatus: 'opt-in' });
+  const { contact } = await upsertContact(t.core, { email: 'x@example.com', externalId: SCRIPT, topics: ['evil', 'newsletter'], locale: 'en', source: 'api' });
+  contactId = contact.id;
+  const link = await t.linkFor('x@example.com', 'evil', { campaign: SVG });
+  await t.app.request(link.path, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+});
+afterAll(() => t.close());
+
+describe('stored XSS', () => {
+  it('every console page renders the hostile names inert', async () => {
+    const admin = await signedInOperator(t, 'admin');
+    const pages = new Set<string>();
+    for (const r of t.app.routes) {
+      if (r.method !== 'GET' || !r.path.startsWith('/admin')) continue;
+      pages.add(r.path.replace(':id', contactId).replace(/:token/, 'none'));
+    }
+    pages.add(`/admin/contacts?q=${encodeURIComponent(SCRIPT)}`);
+    let checked = 0;
+    for (const path of pages) {
+      const res = await consoleGet(t, path, admin.cookie);
+      const html = await res.text();
+      if (res.status !== 200) continue;
+      checked++;
+      expect(html, path).not.toContain(SCRIPT);
+      expect(html, path).not.toContain('<img src=x');
+      expect(html, path).not.toContain('<svg onload');
+      expect(html, path).not.toMatch(/<script/i);
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
+    const contact = await (await consoleGet(t, `/admin/contacts/${contactId}`, admin.cookie)).text();
+    expect(contact).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(contact).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    const dashboard = await (await consoleGet(t, '/admin', admin.cookie)).text();
+    expect(dashboard).toContain('&lt;svg onload=alert(1)&gt;');
+  });
+});
