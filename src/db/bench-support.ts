@@ -36,3 +36,35 @@ export function insertSuppressionsBare(db: Db, rows: Array<{ key: Buffer; email:
     for (const r of rows) insert.run(r.key, r.email, at);
   })();
 }
+
+/**
+ * Insert `count` ledger rows straight into consent_events (the dashboard bench): unsubscribes
+ * and subscribes spread over `days` days before `at`, over topics, sources and campaigns. The
+ * hashes are placeholders (the chain is not what this measures); the counter triggers run.
+ */
+export function seedLedger(db: Db, count: number, at: number, days: number): void {
+  const last = db.sqlite.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM consent_events').get()!.id;
+  const insert = db.sqlite.prepare(
+    "INSERT INTO consent_events (id, at, contact_id, action, topic, source, policy_version, campaign, prev_hash, hash) VALUES (?, ?, NULL, ?, ?, ?, '2.0', ?, 'x', 'x')",
+  );
+  const topics = ['newsletter', 'marketing', 'updates', '*'];
+  const sources = ['one-click', 'one-click', 'one-click', 'unsubscribe-page', 'preference-center', 'api', 'admin'];
+  db.sqlite.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const unsub = i % 3 !== 0;
+      insert.run(last + i + 1, at - (i % days) * 86_400_000 - (i % 1000), unsub ? 'unsubscribe' : 'subscribe', topics[i % 4], sources[i % 7], unsub && i % 5 === 0 ? `campaign-${i % 40}` : null);
+    }
+  })();
+}
+
+/** Baseline for the dashboard: the same figures by scanning the suppression list and the ledger. */
+export function dashboardByScan(db: Db, fromDay: number): number {
+  const rows = [
+    ...db.sqlite.prepare('SELECT reason, count(*) FROM suppressions GROUP BY reason').raw(true).all(),
+    ...db.sqlite.prepare('SELECT created_at / 86400000, count(*) FROM suppressions WHERE created_at / 86400000 >= ? GROUP BY 1').raw(true).all(fromDay),
+    ...db.sqlite.prepare("SELECT at / 86400000, topic, source, count(*) FROM consent_events WHERE action = 'unsubscribe' AND at / 86400000 >= ? GROUP BY 1, 2, 3").raw(true).all(fromDay),
+    ...db.sqlite.prepare("SELECT campaign, count(*) FROM consent_events WHERE action = 'unsubscribe' AND campaign IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 10").raw(true).all(),
+    ...db.sqlite.prepare('SELECT topic_id, status, count(*) FROM subscriptions GROUP BY 1, 2').raw(true).all(),
+  ];
+  return rows.length;
+}

@@ -84,7 +84,7 @@ describe('a contact’s page and actions', () => {
     const res = await consolePost(t, `/admin/contacts/${contact.id}/export`, privacy.cookie, { _csrf: privacy.csrf });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('attachment');
-    const data = await res.json();
+    const data = (await res.json()) as { format: string; contact: { email: string } };
     expect(data.format).toBe('optbox-contact-export/1');
     expect(data.contact.email).toBe('eve@example.com');
     const exported = (await t.core.store.ledger.forContact(contact.id)).find((e) => e.action === 'export')!;
