@@ -73,7 +73,7 @@ export function SessionsPage(props: { viewer: ConsoleViewer; sessions: SessionLi
       <Notice text={props.notice} />
       <section class="panel">
         <h2>Signed-in sessions</h2>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex={0}>
           <table>
             <thead>
               <tr>
@@ -111,7 +111,7 @@ export function SessionsPage(props: { viewer: ConsoleViewer; sessions: SessionLi
       <section class="panel">
         <h2>Audit log</h2>
         <p class="muted">Operator actions that are not consent changes (those are in each contact's ledger, with the operator as actor).</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex={0}>
           <table>
             <thead>
               <tr><th scope="col">When</th><th scope="col">Operator</th><th scope="col">Action</th><th scope="col">Target</th></tr>

@@ -21,7 +21,7 @@ function Figure(props: { id: string; title: string; desc: string; table: Child; 
       {props.legend ?? null}
       <details>
         <summary>Data table</summary>
-        <div class="table-wrap">{props.table}</div>
+        <div class="table-wrap" tabindex={0}>{props.table}</div>
       </details>
     </figure>
   );
@@ -110,10 +110,12 @@ export function StackedDays(props: { id: string; title: string; desc: string; da
 /** Horizontal bars with their values written beside them (sources, campaigns, reasons). */
 export function Bars(props: { id: string; title: string; desc: string; rows: Array<{ label: string; value: number }>; labelHeader: string; empty: string }) {
   const max = Math.max(1, ...props.rows.map((r) => r.value));
+  // Narrower than the day charts: these sit in half-width columns, and their text must stay readable.
+  const bw = 480;
   const row = 30;
-  const labelW = 190;
+  const labelW = 160;
   const h = Math.max(1, props.rows.length) * row + 8;
-  const bar = W - labelW - 80;
+  const bar = bw - labelW - 60;
   return (
     <Figure
       id={props.id}
@@ -135,12 +137,12 @@ export function Bars(props: { id: string; title: string; desc: string; rows: Arr
       {props.rows.length === 0 ? (
         <p class="muted empty">{props.empty}</p>
       ) : (
-        <svg viewBox={`0 0 ${W} ${h}`} role="img" aria-labelledby={`${props.id}-t ${props.id}-d`} class="chart-svg">
+        <svg viewBox={`0 0 ${bw} ${h}`} role="img" aria-labelledby={`${props.id}-t ${props.id}-d`} class="chart-svg">
           <title id={`${props.id}-t`}>{props.title}</title>
           <desc id={`${props.id}-d`}>{props.desc}</desc>
           {props.rows.map((r, i) => (
             <g>
-              <text x={labelW - 8} y={i * row + 22} text-anchor="end" class="label">{r.label.length > 28 ? r.label.slice(0, 27) + '…' : r.label}</text>
+              <text x={labelW - 8} y={i * row + 22} text-anchor="end" class="label">{r.label.length > 22 ? r.label.slice(0, 21) + '…' : r.label}</text>
               <rect x={labelW} y={i * row + 8} width={Math.max(2, (r.value / max) * bar)} height={row - 10} rx="3" fill={PALETTE[0]} />
               <text x={labelW + Math.max(2, (r.value / max) * bar) + 6} y={i * row + 22} class="value">{num.format(r.value)}</text>
             </g>

@@ -18,7 +18,7 @@ export function ContactSearchPage(props: { viewer: ConsoleViewer; q: string; res
         {props.results === null ? null : props.results.length === 0 ? (
           <p role="status">No contact found for “{props.q}”.</p>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
                 <tr><th scope="col">Address</th><th scope="col">External id</th><th scope="col">Status</th><th scope="col">Since</th></tr>
@@ -141,7 +141,7 @@ export function ContactPage(props: ContactPageProps) {
       <section class="panel">
         <h2>Suppressions</h2>
         {props.suppressions.length === 0 ? <p class="muted">None standing.</p> : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
                 <tr><th scope="col">Scope</th><th scope="col">Reason</th><th scope="col">Source</th><th scope="col">Since</th><th scope="col">Lapses</th>{edit ? <th scope="col">Remove</th> : null}</tr>

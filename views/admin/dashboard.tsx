@@ -30,7 +30,7 @@ export function DashboardPage(props: { viewer: ConsoleViewer; view: DashboardVie
       <div class="grid two">
         <section class="panel">
           <h2>Topics</h2>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
                 <tr><th scope="col">Topic</th><th scope="col" class="num">Subscribed</th><th scope="col" class="num">Unsubscribed</th><th scope="col" class="num">Pending</th></tr>
@@ -51,7 +51,7 @@ export function DashboardPage(props: { viewer: ConsoleViewer; view: DashboardVie
         </section>
         <section class="panel">
           <h2>Suppressions by reason</h2>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
                 <tr><th scope="col">Reason</th><th scope="col" class="num">Count</th></tr>

@@ -1,0 +1,118 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstRunSetupLink } from '../../src/core/operators.ts';
+import { suppress } from '../../src/core/suppressions.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { DESKTOP, freePort, hasChromium, launchBrowser, PHONE, screenshot, seriousAxeViolations, serveTestApp } from '../helpers/browser.ts';
+
+const PASSWORD = 'a long and memorable passphrase';
+const DAY = 86_400_000;
+
+/**
+ * The operator console in real Chromium over real HTTP, JavaScript off (the console needs
+ * none); axe runs in a second pass with JavaScript on (it is a script itself).
+ */
+describe.skipIf(!hasChromium)('operator console in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveTestApp>>;
+  let contactId = '';
+
+  beforeAll(async () => {
+    const port = await freePort();
+    t = await makeTestApp({ config: { publicUrl: `http://127.0.0.1:${port}` } });
+    server = await serveTestApp(t, port);
+    browser = await launchBrowser();
+    // Some history for the charts: unsubscribes over a few weeks, from campaigns and pages.
+    const campaigns = ['spring-sale', 'black-friday', 'welcome-series', undefined];
+    t.clock.advance(-40 * DAY);
+    for (let i = 0; i < 60; i++) {
+      const topic = ['newsletter', 'marketing', 'updates'][i % 3]!;
+      const link = await t.linkFor(`reader${i}@example.com`, topic, { campaign: campaigns[i % 4] });
+      if (i % 4 !== 3) await t.app.request(link.path, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      if (i % 10 === 0) await suppress(t.core, { email: `bounced${i}@example.net`, reason: 'bounce', source: 'api' });
+      t.clock.advance(Math.round((40 * DAY) / 60));
+    }
+    const { contact } = await t.linkFor('ann.visser@example.com', 'newsletter', { campaign: 'spring-sale' });
+    contactId = contact.id;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    t?.close();
+  });
+
+  async function open(viewport = DESKTOP, javaScriptEnabled = false) {
+    const context = await browser.newContext({ javaScriptEnabled, viewport, locale: 'en' });
+    return { context, page: await context.newPage() };
+  }
+
+  async function signIn(p: Page, email: string) {
+    await p.goto(`${server.origin}/admin/login`);
+    await p.getByLabel('Email address').fill(email);
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(`${server.origin}/admin`);
+  }
+
+  it('first run: the setup link creates the admin and lands on the dashboard', async () => {
+    const url = await firstRunSetupLink(t.core, { minutes: 60 });
+    const { context, page: p } = await open();
+    await p.goto(url!);
+    await p.getByLabel('Your email address').fill('admin@ops.example');
+    await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await p.getByLabel('Password again').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Save and sign in' }).click();
+    await p.waitForURL(`${server.origin}/admin`);
+    await expect(p.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Dashboard');
+    expect(await p.getByRole('img', { name: /Unsubscribes per day and topic/ }).count()).toBe(1);
+    // The link is used up.
+    const again = await p.goto(url!);
+    expect(again!.status()).toBe(400);
+    await context.close();
+  });
+
+  it('sign in, search a contact, read the timeline, erase', async () => {
+    const { context, page: p } = await open();
+    await signIn(p, 'admin@ops.example');
+    await p.getByRole('link', { name: 'Contacts' }).click();
+    await p.getByLabel('Address, external id or contact id').fill('  ANN.Visser@example.com ');
+    await p.getByRole('button', { name: 'Search' }).click();
+    await p.waitForURL(`${server.origin}/admin/contacts/${contactId}`);
+    const timeline = p.locator('ol.timeline');
+    await expect(timeline.textContent()).resolves.toContain('Subscribed');
+    await p.getByLabel(/Erase this contact/).check();
+    await p.getByRole('button', { name: 'Erase contact' }).click();
+    await expect(p.getByRole('status').textContent()).resolves.toContain('erased');
+    await expect(p.locator('ol.timeline').textContent()).resolves.toContain('Erased');
+    expect(await t.check('ann.visser@example.com')).toMatchObject({ suppressed: true, reason: 'erasure' });
+    await p.getByRole('button', { name: 'Sign out' }).click();
+    await p.waitForURL(`${server.origin}/admin/login`);
+    await context.close();
+  });
+
+  it('every page: no serious accessibility violations, fits a phone, screenshots', { timeout: 120_000 }, async () => {
+    const { contact } = await t.linkFor('bert.de.vries@example.com', 'marketing', { campaign: 'black-friday' });
+    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      const { context, page: p } = await open(viewport, true);
+      const check = async (name: string) => {
+        await p.waitForLoadState();
+        expect(await seriousAxeViolations(p), `${name} ${size}`).toEqual([]);
+        const wide = await p.evaluate("[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
+        expect(await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `${name} ${size}: ${wide}`).toBe(true);
+        await screenshot(p, `console-${name}-${size}`);
+      };
+      await p.goto(`${server.origin}/admin/login`);
+      await check('signin');
+      await signIn(p, 'admin@ops.example');
+      await check('dashboard');
+      await p.goto(`${server.origin}/admin/contacts`);
+      await check('contacts');
+      await p.goto(`${server.origin}/admin/contacts/${contact.id}`);
+      await check('contact');
+      await p.goto(`${server.origin}/admin/sessions`);
+      await check('sessions');
+      await context.close();
+    }
+  });
+});
