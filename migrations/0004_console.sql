@@ -70,6 +70,23 @@ CREATE TABLE `stat_unsubscribe_daily` (
 	PRIMARY KEY(`day`, `topic`, `source`)
 );
 --> statement-breakpoint
+CREATE TABLE `suppression_imports` (
+	`id` text PRIMARY KEY NOT NULL,
+	`operator_id` text,
+	`file_name` text NOT NULL,
+	`status` text NOT NULL,
+	`bytes_total` integer NOT NULL,
+	`bytes_read` integer DEFAULT 0 NOT NULL,
+	`rows` integer DEFAULT 0 NOT NULL,
+	`created` integer DEFAULT 0 NOT NULL,
+	`existing` integer DEFAULT 0 NOT NULL,
+	`failed` integer DEFAULT 0 NOT NULL,
+	`errors` text DEFAULT '[]' NOT NULL,
+	`message` text,
+	`started_at` integer NOT NULL,
+	`finished_at` integer
+);
+--> statement-breakpoint
 -- Dashboard counters (src/db/schema/console-stats.ts), kept by triggers so that every write
 -- path (API, pages, CLI, imports) counts in the same transaction as its change.
 CREATE TRIGGER `stat_subscriptions_insert` AFTER INSERT ON `subscriptions`

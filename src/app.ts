@@ -36,7 +36,8 @@ export function createApp(deps: AppDeps) {
   // Public forms are tiny; a large body is someone else's mistake.
   for (const path of ['/u/*', '/preferences', '/preferences/*']) app.use(path, limitBody(16 * 1024));
   // Console forms are small too (the CSV import streams its own body and is mounted before this).
-  app.use('/admin/*', limitBody(64 * 1024));
+  const consoleForms = limitBody(64 * 1024);
+  app.use('/admin/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/admin/suppressions/import' ? next() : consoleForms(c, next)));
 
   app.route('/', createOpsRoutes(deps));
   app.route('/', createUnsubscribeRoutes(deps));

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { createApiKey, API_SCOPES } from '../core/api-keys.ts';
 import { upsertContact } from '../core/contacts.ts';
@@ -7,6 +8,7 @@ import { invalidInput, notFound } from '../core/errors.ts';
 import { linksFor } from '../core/links.ts';
 import { verifyLedger } from '../core/ledger.ts';
 import { createOperator, operatorList } from '../core/operators.ts';
+import { runSuppressionImport, startSuppressionImport } from '../core/suppression-import.ts';
 import { generateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
 import { createMailHook } from '../mail/hook.ts';
@@ -138,6 +140,36 @@ add('operator', {
     } else if (sub === 'list') {
       for (const o of await operatorList(deps.core)) print(`${o.id}  ${o.email}  ${o.role}${o.passwordHash ? '' : '  (setup pending)'}${o.disabledAt ? '  disabled' : ''}`);
     } else throw invalidInput('subcommand', `unknown: ${sub}`);
+  },
+});
+
+add('import', {
+  summary: `import FILE.csv                          import suppressions from CSV (columns email, scope, reason, expires_at; as the export writes them)`,
+  options: {},
+  async run(deps, _values, args, print) {
+    const file = arg(args, 0, 'file');
+    const id = await startSuppressionImport(deps.core, { file, fileName: basename(file), operatorId: null });
+    // A progress bar on a terminal; nothing but the summary when piped or logged.
+    const tty = process.stderr.isTTY;
+    const started = performance.now();
+    const result = await runSuppressionImport(deps.core, {
+      id,
+      file,
+      actor: 'cli',
+      onProgress: tty
+        ? (p, total) => {
+            const share = total ? Math.min(1, p.bytesRead / total) : 1;
+            const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
+            process.stderr.write(`\r[${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ${p.rows.toLocaleString('en-US')} rows, ${p.failed.toLocaleString('en-US')} with errors `);
+          }
+        : undefined,
+    });
+    if (tty) process.stderr.write('\n');
+    for (const e of result.errors.slice(0, 20)) print(`line ${e.line}: ${e.field} ${e.message}`);
+    if (result.failed > 20) print(`… and ${result.failed - 20} more rows with errors`);
+    const secs = (performance.now() - started) / 1000;
+    print(`${result.status === 'done' ? 'imported' : `failed (${result.message})`}: ${result.rows} rows, ${result.created} added, ${result.existing} already on the list, ${result.failed} with errors, in ${secs.toFixed(1)} s`);
+    if (result.status === 'failed') throw invalidInput('file', result.message ?? 'could not be read');
   },
 });
 

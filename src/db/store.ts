@@ -13,6 +13,8 @@ import { createErasureStore } from './stores/erasure.ts';
 import { createSessionStore } from './stores/sessions.ts';
 import { createOperatorStore } from './stores/operators.ts';
 import { createConsoleStatsStore } from './stores/console-stats.ts';
+import { createSuppressionImportStore } from './stores/suppression-imports.ts';
+import { createSuppressionBrowseStore } from './stores/suppression-browse.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
@@ -21,7 +23,7 @@ export type { DashboardCounts } from './stores/console-stats.ts';
 export { suppressionData } from './stores/suppressions.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
-export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow, OperatorRow, OperatorSessionRow, AuditEventRow } from './schema/index.ts';
+export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow, OperatorRow, OperatorSessionRow, AuditEventRow, SuppressionImportRow } from './schema/index.ts';
 
 /**
  * Everything core may ask of storage. Writes that change consent go through the group-commit
@@ -47,6 +49,8 @@ export function createStore(db: Db) {
     audience: createAudienceStore(db.sqlite),
     operators: createOperatorStore(db.orm, transact),
     consoleStats: createConsoleStatsStore(db.sqlite),
+    imports: createSuppressionImportStore(db.orm, transact),
+    suppressionBrowse: createSuppressionBrowseStore(db.sqlite),
     /** Answers when the database is open and migrated. */
     healthy(): boolean {
       return db.sqlite.open && ping.get() !== undefined;

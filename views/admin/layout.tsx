@@ -13,6 +13,7 @@ export interface ConsoleViewer {
 const NAV: Array<{ href: string; label: string; key: string }> = [
   { href: '/admin', label: 'Dashboard', key: 'dashboard' },
   { href: '/admin/contacts', label: 'Contacts', key: 'contacts' },
+  { href: '/admin/suppressions', label: 'Suppressions', key: 'suppressions' },
   { href: '/admin/sessions', label: 'Sessions', key: 'sessions' },
 ];
 
@@ -20,7 +21,7 @@ const NAV: Array<{ href: string; label: string; key: string }> = [
  * The frame of every console page: English (operators, not recipients), one stylesheet, no
  * script at all (the CSP forbids it); every form is a plain POST carrying the session's token.
  */
-export function ConsoleLayout(props: { title: string; viewer?: ConsoleViewer | undefined; current?: string; children: Child }) {
+export function ConsoleLayout(props: { title: string; viewer?: ConsoleViewer | undefined; current?: string; refreshSeconds?: number | undefined; children: Child }) {
   const { viewer } = props;
   return (
     <>
@@ -31,6 +32,8 @@ export function ConsoleLayout(props: { title: string; viewer?: ConsoleViewer | u
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex, nofollow" />
           <meta name="referrer" content="same-origin" />
+          {/* Progress without script: the page reloads itself while a job runs. */}
+          {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
           <title>{`${props.title} · optbox console`}</title>
           <link rel="stylesheet" href="/assets/optbox.css" />
           <link rel="stylesheet" href="/assets/console.css" />

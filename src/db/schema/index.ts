@@ -14,3 +14,4 @@ export * from './subscriber-sessions.ts';
 export * from './used-link-tokens.ts';
 export * from './operators.ts';
 export * from './console-stats.ts';
+export * from './suppression-imports.ts';

@@ -4,6 +4,7 @@ import type { AppDeps } from '../context.ts';
 import { createConsoleAuthRoutes } from './auth.tsx';
 import { createContactRoutes } from './contacts.tsx';
 import { createDashboardRoutes } from './dashboard.tsx';
+import { createSuppressionRoutes } from './suppressions.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -21,5 +22,6 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createConsoleAuthRoutes(deps, kit));
   app.route('/', createDashboardRoutes(deps, kit));
   app.route('/', createContactRoutes(deps, kit));
+  app.route('/', createSuppressionRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }
