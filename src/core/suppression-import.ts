@@ -52,6 +52,7 @@ export async function runSuppressionImport(deps: CoreDeps, input: { id: string; 
       else if (r.status === 'error') fail(batch[r.index]!.line, r.error.field.replace(/^suppressions\[\d+\]\./, ''), r.error.message);
     }
     batch = [];
+    progress.errors.sort((a, b) => a.line - b.line);
     progress.bytesRead = source.bytesRead;
     await deps.store.imports.progress(input.id, progress);
     input.onProgress?.(progress, job.bytesTotal);

@@ -91,6 +91,24 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
     await context.close();
   });
 
+  it('imports a CSV file with bad rows and shows them by line', async () => {
+    const { context, page: p } = await open();
+    await signIn(p, 'admin@ops.example');
+    await p.getByRole('link', { name: 'Suppressions' }).click();
+    await p.getByRole('link', { name: 'Import a CSV file' }).click();
+    const csv = 'email,scope,reason\r\nimported1@example.com,*,bounce\r\nnot an address,*,manual\r\nimported2@example.com,newsletter,unsubscribe\r\nimported3@example.com,*,whatever\r\n';
+    await p.getByLabel('CSV file').setInputFiles({ name: 'bounces.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await p.getByRole('button', { name: 'Upload and import' }).click();
+    await p.waitForURL(/\/admin\/suppressions\/import\/imp_/);
+    // Without script the page reloads itself until the import is done.
+    for (let i = 0; i < 50 && !(await p.getByText('Import finished.').count()); i++) await p.waitForTimeout(200);
+    await expect(p.getByRole('status').textContent()).resolves.toBe('Import finished.');
+    const rows = await p.locator('table tbody tr').allTextContents();
+    expect(rows).toEqual(['3emailis not an email address (expected name@domain)', '5reasonmust be one of unsubscribe, bounce, complaint, manual']);
+    expect(await t.check('imported2@example.com', 'newsletter')).toMatchObject({ suppressed: true });
+    await context.close();
+  });
+
   it('every page: no serious accessibility violations, fits a phone, screenshots', { timeout: 120_000 }, async () => {
     const { contact } = await t.linkFor('bert.de.vries@example.com', 'marketing', { campaign: 'black-friday' });
     for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
@@ -112,6 +130,12 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
       await check('contact');
       await p.goto(`${server.origin}/admin/sessions`);
       await check('sessions');
+      await p.goto(`${server.origin}/admin/suppressions`);
+      await check('suppressions');
+      await p.goto(`${server.origin}/admin/suppressions/import`);
+      await check('import');
+      await p.getByRole('link', { name: 'bounces.csv' }).first().click();
+      await check('import-progress');
       await context.close();
     }
   });
