@@ -89,18 +89,23 @@ CREATE TABLE `suppression_imports` (
 --> statement-breakpoint
 -- Dashboard counters (src/db/schema/console-stats.ts), kept by triggers so that every write
 -- path (API, pages, CLI, imports) counts in the same transaction as its change.
+-- Insert-if-missing then UPDATE, with no conflict clause (a trigger's OR IGNORE would be
+-- overridden by the policy of the statement that fired it, e.g. the stores' INSERT OR REPLACE
+-- and upserts), and not an upsert: an upsert in a trigger made every insert into
+-- the big tables slower as they grew (measured: 5,000 suppressions took 4.6 s on an empty list,
+-- 13.8 s after 15,000), the same statement-journal cost the suppression store avoids.
 CREATE TRIGGER `stat_subscriptions_insert` AFTER INSERT ON `subscriptions`
 BEGIN
-  INSERT INTO `stat_topic_status` (`topic_id`, `status`, `count`) VALUES (new.`topic_id`, new.`status`, 1)
-    ON CONFLICT (`topic_id`, `status`) DO UPDATE SET `count` = `count` + 1;
+  INSERT INTO `stat_topic_status` (`topic_id`, `status`, `count`) SELECT new.`topic_id`, new.`status`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_topic_status` WHERE `topic_id` = new.`topic_id` AND `status` = new.`status`);
+  UPDATE `stat_topic_status` SET `count` = `count` + 1 WHERE `topic_id` = new.`topic_id` AND `status` = new.`status`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `stat_subscriptions_update` AFTER UPDATE OF `status`, `topic_id` ON `subscriptions`
 WHEN old.`status` IS NOT new.`status` OR old.`topic_id` IS NOT new.`topic_id`
 BEGIN
   UPDATE `stat_topic_status` SET `count` = `count` - 1 WHERE `topic_id` = old.`topic_id` AND `status` = old.`status`;
-  INSERT INTO `stat_topic_status` (`topic_id`, `status`, `count`) VALUES (new.`topic_id`, new.`status`, 1)
-    ON CONFLICT (`topic_id`, `status`) DO UPDATE SET `count` = `count` + 1;
+  INSERT INTO `stat_topic_status` (`topic_id`, `status`, `count`) SELECT new.`topic_id`, new.`status`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_topic_status` WHERE `topic_id` = new.`topic_id` AND `status` = new.`status`);
+  UPDATE `stat_topic_status` SET `count` = `count` + 1 WHERE `topic_id` = new.`topic_id` AND `status` = new.`status`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `stat_subscriptions_delete` AFTER DELETE ON `subscriptions`
@@ -110,18 +115,18 @@ END;
 --> statement-breakpoint
 CREATE TRIGGER `stat_suppressions_insert` AFTER INSERT ON `suppressions`
 BEGIN
-  INSERT INTO `stat_suppression_reason` (`reason`, `count`) VALUES (new.`reason`, 1)
-    ON CONFLICT (`reason`) DO UPDATE SET `count` = `count` + 1;
-  INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`) VALUES (new.`created_at` / 86400000, new.`reason`, 1, 0)
-    ON CONFLICT (`day`, `reason`) DO UPDATE SET `added` = `added` + 1;
+  INSERT INTO `stat_suppression_reason` (`reason`, `count`) SELECT new.`reason`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_suppression_reason` WHERE `reason` = new.`reason`);
+  UPDATE `stat_suppression_reason` SET `count` = `count` + 1 WHERE `reason` = new.`reason`;
+  INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`) SELECT new.`created_at` / 86400000, new.`reason`, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_suppression_daily` WHERE `day` = new.`created_at` / 86400000 AND `reason` = new.`reason`);
+  UPDATE `stat_suppression_daily` SET `added` = `added` + 1 WHERE `day` = new.`created_at` / 86400000 AND `reason` = new.`reason`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `stat_suppressions_update` AFTER UPDATE OF `reason` ON `suppressions`
 WHEN old.`reason` IS NOT new.`reason`
 BEGIN
   UPDATE `stat_suppression_reason` SET `count` = `count` - 1 WHERE `reason` = old.`reason`;
-  INSERT INTO `stat_suppression_reason` (`reason`, `count`) VALUES (new.`reason`, 1)
-    ON CONFLICT (`reason`) DO UPDATE SET `count` = `count` + 1;
+  INSERT INTO `stat_suppression_reason` (`reason`, `count`) SELECT new.`reason`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_suppression_reason` WHERE `reason` = new.`reason`);
+  UPDATE `stat_suppression_reason` SET `count` = `count` + 1 WHERE `reason` = new.`reason`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `stat_suppressions_delete` AFTER DELETE ON `suppressions`
@@ -133,17 +138,18 @@ END;
 CREATE TRIGGER `stat_suppression_removed` AFTER INSERT ON `suppression_changes`
 WHEN new.`deleted` = 1
 BEGIN
-  INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`) VALUES (new.`changed_at` / 86400000, new.`reason`, 0, 1)
-    ON CONFLICT (`day`, `reason`) DO UPDATE SET `removed` = `removed` + 1;
+  INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`) SELECT new.`changed_at` / 86400000, new.`reason`, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_suppression_daily` WHERE `day` = new.`changed_at` / 86400000 AND `reason` = new.`reason`);
+  UPDATE `stat_suppression_daily` SET `removed` = `removed` + 1 WHERE `day` = new.`changed_at` / 86400000 AND `reason` = new.`reason`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `stat_ledger_unsubscribe` AFTER INSERT ON `consent_events`
 WHEN new.`action` = 'unsubscribe'
 BEGIN
-  INSERT INTO `stat_unsubscribe_daily` (`day`, `topic`, `source`, `count`) VALUES (new.`at` / 86400000, coalesce(new.`topic`, '*'), new.`source`, 1)
-    ON CONFLICT (`day`, `topic`, `source`) DO UPDATE SET `count` = `count` + 1;
-  INSERT INTO `stat_campaign_unsubscribe` (`campaign`, `count`, `last_at`) SELECT new.`campaign`, 1, new.`at` WHERE new.`campaign` IS NOT NULL
-    ON CONFLICT (`campaign`) DO UPDATE SET `count` = `count` + 1, `last_at` = max(`last_at`, excluded.`last_at`);
+  INSERT INTO `stat_unsubscribe_daily` (`day`, `topic`, `source`, `count`) SELECT new.`at` / 86400000, coalesce(new.`topic`, '*'), new.`source`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_unsubscribe_daily` WHERE `day` = new.`at` / 86400000 AND `topic` = coalesce(new.`topic`, '*') AND `source` = new.`source`);
+  UPDATE `stat_unsubscribe_daily` SET `count` = `count` + 1 WHERE `day` = new.`at` / 86400000 AND `topic` = coalesce(new.`topic`, '*') AND `source` = new.`source`;
+  INSERT INTO `stat_campaign_unsubscribe` (`campaign`, `count`, `last_at`) SELECT new.`campaign`, 0, new.`at`
+    WHERE new.`campaign` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `stat_campaign_unsubscribe` WHERE `campaign` = new.`campaign`);
+  UPDATE `stat_campaign_unsubscribe` SET `count` = `count` + 1, `last_at` = max(`last_at`, new.`at`) WHERE `campaign` = new.`campaign`;
 END;
 --> statement-breakpoint
 -- Back-fill the counters from the rows already there (one scan, at migration time only).

@@ -3,7 +3,8 @@ import type { OperatorRole } from '../db/store.ts';
 /**
  * What a console route needs. `admin` may do everything; `privacy` handles people (contacts,
  * privacy requests, erasure); `viewer` only reads. `self` is what every signed-in operator may
- * do to their own session (sign out); `public` needs no session (sign-in, setup).
+ * do that changes no data (sign out, end their own session, run the ledger check); `public`
+ * needs no session (sign-in, setup).
  */
 export type Permission = 'public' | 'self' | 'read' | 'contacts' | 'suppressions' | 'settings' | 'operators';
 

@@ -14,6 +14,7 @@ const NAV: Array<{ href: string; label: string; key: string }> = [
   { href: '/admin', label: 'Dashboard', key: 'dashboard' },
   { href: '/admin/contacts', label: 'Contacts', key: 'contacts' },
   { href: '/admin/suppressions', label: 'Suppressions', key: 'suppressions' },
+  { href: '/admin/ledger', label: 'Ledger', key: 'ledger' },
   { href: '/admin/sessions', label: 'Sessions', key: 'sessions' },
 ];
 

@@ -5,6 +5,7 @@ import { createConsoleAuthRoutes } from './auth.tsx';
 import { createContactRoutes } from './contacts.tsx';
 import { createDashboardRoutes } from './dashboard.tsx';
 import { createSuppressionRoutes } from './suppressions.tsx';
+import { createLedgerRoutes } from './ledger.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -23,5 +24,6 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createDashboardRoutes(deps, kit));
   app.route('/', createContactRoutes(deps, kit));
   app.route('/', createSuppressionRoutes(deps, kit));
+  app.route('/', createLedgerRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }
