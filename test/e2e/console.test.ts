@@ -130,6 +130,9 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
       await check('contact');
       await p.goto(`${server.origin}/admin/sessions`);
       await check('sessions');
+      await p.goto(`${server.origin}/admin/ledger`);
+      await p.getByRole('button', { name: 'Check the ledger now' }).click();
+      await check('ledger');
       await p.goto(`${server.origin}/admin/suppressions`);
       await check('suppressions');
       await p.goto(`${server.origin}/admin/suppressions/import`);
