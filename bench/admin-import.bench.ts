@@ -44,7 +44,19 @@ const bench: Bench = {
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
       t = performance.now();
       const id = await startSuppressionImport(runtime.core, { file, fileName: 'suppressions.csv', operatorId: null });
-      const result = await runSuppressionImport(runtime.core, { id, file, actor: 'bench' });
+      // A line every 100,000 rows: on a busy machine a partial run still gives figures.
+      let shown = 0;
+      const result = await runSuppressionImport(runtime.core, {
+        id,
+        file,
+        actor: 'bench',
+        onProgress: (p) => {
+          if (p.rows - shown < 100_000) return;
+          shown = p.rows;
+          const s = (performance.now() - t) / 1000;
+          print(`  ${fmt(p.rows)} rows in ${s.toFixed(0)} s: ${fmt(p.rows / s)} rows/s, RSS now ${mb(process.memoryUsage().rss)}, peak ${mb(peak)}`);
+        },
+      });
       const secs = (performance.now() - t) / 1000;
       clearInterval(sampler);
       runtime.close();
