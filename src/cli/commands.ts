@@ -9,13 +9,13 @@ import { verifyLedger } from '../core/ledger.ts';
 import { generateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
 import { createMailHook } from '../mail/hook.ts';
-import type { AppDeps } from '../routes/context.ts';
+import type { Runtime } from '../runtime.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 interface Command {
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(deps: AppDeps, values: Values, args: string[], print: (line: string) => void): Promise<void>;
+  run(deps: Runtime, values: Values, args: string[], print: (line: string) => void): Promise<void>;
 }
 
 const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);

@@ -3,6 +3,7 @@ import type { ContactRow } from '../db/store.ts';
 import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidInput, notFound, OptboxError } from './errors.ts';
+import { contactById, isActive } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
 import { unsubscribe } from './subscriptions.ts';
 
@@ -71,13 +72,6 @@ export async function upsertContact(deps: CoreDeps, input: UpsertContactInput): 
 /** Consent texts are kept once per wording: the id is a hash of locale, version and text. */
 const consentTextId = (locale: string, version: string, text: string) => 'ct_' + createHash('sha256').update(`${locale}\n${version}\n${text}`).digest('base64url').slice(0, 22);
 
-/** The contact a link names, or not_found when it is gone. */
-export async function contactById(deps: CoreDeps, id: string): Promise<ContactRow> {
-  const contact = await deps.store.contacts.byId(id);
-  if (!contact) throw notFound('contact');
-  return contact;
-}
-
 /** Every topic with this contact's effective status (a topic without a row has its default). */
 export async function topicStatuses(deps: CoreDeps, contactId: string) {
   const [topics, subs] = await Promise.all([deps.store.topics.all(), deps.store.contacts.subscriptions(contactId)]);
@@ -129,7 +123,7 @@ export interface UpdateContactInput {
  */
 export async function updateContact(deps: CoreDeps, input: UpdateContactInput): Promise<ContactRow> {
   const contact = await contactById(deps, input.id);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('conflict', 'the contact is erased');
+  if (!isActive(contact)) throw new OptboxError('conflict', 'the contact is erased');
   const now = deps.clock.now();
   const topicChanges = Object.entries(input.topics ?? {});
   for (const [id] of topicChanges) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContactRow, ConsentEventRow, SuppressionRow, TopicRow } from '../db/store.ts';
-import { contactById, topicStatuses, updateContact } from './contacts.ts';
+import { activeContactById, contactById, isActive } from './contact.ts';
+import { topicStatuses, updateContact } from './contacts.ts';
 import type { CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidLink, OptboxError } from './errors.ts';
@@ -21,7 +22,7 @@ export type LinkScope = 'signin' | 'email' | `topic:${string}`;
 /** A contact that may sign in: known and not erased. Undefined otherwise (the caller answers the same). */
 export async function contactForSignIn(deps: CoreDeps, email: string): Promise<ContactRow | undefined> {
   const contact = await deps.store.contacts.byEmail(normalizeEmail(email));
-  return contact && contact.status === 'active' && contact.email ? contact : undefined;
+  return isActive(contact) ? contact : undefined;
 }
 
 /** A single-use link token (login purpose): expires in minutes, its id is stored when used. */
@@ -42,8 +43,7 @@ export function peekOnceToken(deps: CoreDeps, token: string, scope: 'signin' | '
 /** Use a single-use link: verified, and its id recorded; a second use is refused. */
 export async function useOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'topic'): Promise<LoginClaims & { contact: ContactRow }> {
   const claims = peekOnceToken(deps, token, scope);
-  const contact = await contactById(deps, claims.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, claims.contactId);
   const expiresAt = (claims.exp ?? 0) * 1000;
   if (!(await deps.store.sessions.useOnce(claims.jti, expiresAt, deps.clock.now()))) throw invalidLink('link already used');
   return { ...claims, contact };
@@ -67,8 +67,7 @@ export interface PreferencesView {
 
 /** What the preference center shows for a contact. */
 export async function preferencesOf(deps: CoreDeps, contactId: string): Promise<PreferencesView> {
-  const contact = await contactById(deps, contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, contactId);
   const now = deps.clock.now();
   const [statuses, suppressions] = await Promise.all([topicStatuses(deps, contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
   const global = suppressions.filter((s: SuppressionRow) => s.scope === '*');
@@ -203,8 +202,7 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
  * when the link is followed, not here (the answer must not tell whose address it is).
  */
 export async function requestEmailChange(deps: CoreDeps, input: { contactId: string; email: string; minutes: number }): Promise<{ token: string; email: string }> {
-  const contact = await contactById(deps, input.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, input.contactId);
   const email = normalizeEmail(input.email);
   if (email === contact.email) throw new OptboxError('invalid_input', 'email: is already your address', [{ field: 'email', message: 'is already your address' }]);
   const { token, jti, expiresAt } = signOnceToken(deps, contact.id, 'email', input.minutes);
@@ -215,8 +213,7 @@ export async function requestEmailChange(deps: CoreDeps, input: { contactId: str
 /** Follow the confirmation link sent to the new address. */
 export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contactId: string; email: string }> {
   const claims = peekOnceToken(deps, input.token, 'email');
-  const contact = await contactById(deps, claims.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, claims.contactId);
   const result = await deps.store.sessions.confirmEmail({
     jti: claims.jti,
     contactId: contact.id,

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { CoreDeps } from '../core/deps.ts';
-import type { ApiKeyRow } from '../db/store.ts';
+import type { ApiKeyEnv } from '../auth/api-key.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/transport.ts';
 
@@ -13,8 +13,5 @@ export interface AppDeps {
   mailer?: Mailer | undefined;
 }
 
-export interface AppEnv {
-  Variables: {
-    apiKey: ApiKeyRow;
-  };
-}
+/** The Hono environment of every route: the API key middleware's variables. */
+export type AppEnv = ApiKeyEnv;

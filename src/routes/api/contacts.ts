@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { scope } from '../../auth/api-key.ts';
+import { actorOf, scope } from '../../auth/api-key.ts';
 import { findContact, listContacts, topicStatuses, updateContact, upsertContact } from '../../core/contacts.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import { eraseContact } from '../../core/erasure.ts';
@@ -11,7 +11,6 @@ import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { RouteDoc } from './doc.ts';
 import { Contact, ContactIdParams, ContactPage, EraseResponse, ListContactsQuery, UpdateContactRequest, UpsertContactRequest, UpsertContactResponse } from './schemas.ts';
-import { actorOf } from './suppressions.ts';
 import { requestEvidence } from '../client-ip.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,6 +1,6 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
-import { scope } from '../../auth/api-key.ts';
+import { actorOf, scope } from '../../auth/api-key.ts';
 import { notFound } from '../../core/errors.ts';
 import { checkSuppressions, exportSuppressions, suppressionChangesSince, suppressionsFor, suppressMany, unsuppress } from '../../core/suppressions.ts';
 import type { SuppressionChangeRow, SuppressionRow } from '../../db/store.ts';
@@ -44,8 +44,6 @@ function changeView(row: SuppressionChangeRow): z.input<typeof SuppressionChange
 }
 
 const suppressionView = (row: SuppressionRow): z.input<typeof Suppression> => ({ scope: row.scope, reason: row.reason, source: row.source, createdAt: iso(row.createdAt), expiresAt: isoOrNull(row.expiresAt) });
-
-export const actorOf = (c: Context<AppEnv>) => `apikey:${c.get('apiKey').name}`;
 
 /** The suppression list over HTTP: check, read, sync, add, remove, export. */
 export function createSuppressionRoutes(deps: AppDeps) {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { scope } from '../../auth/api-key.ts';
+import { actorOf, scope } from '../../auth/api-key.ts';
 import { createWebhookEndpoint, deleteWebhookEndpoint, webhookDeliveries, webhookEndpoint } from '../../core/webhooks.ts';
 import type { WebhookEndpointRow } from '../../db/store.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
@@ -8,7 +8,6 @@ import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor, isSeq } from './cursor.ts';
 import type { RouteDoc } from './doc.ts';
 import { CreatedWebhookEndpoint, CreateWebhookRequest, DeliveriesQuery, DeliveryPage, WebhookEndpoint, WebhookIdParams, WebhookList } from './schemas.ts';
-import { actorOf } from './suppressions.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));

@@ -1,7 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { createRateLimiter } from '../../auth/rate-limit.ts';
 import { createSubscriberAuth, type SubscriberSession } from '../../auth/subscriber-sessions.ts';
-import { contactById } from '../../core/contacts.ts';
+import { contactById } from '../../core/contact.ts';
 import { normalizeEmail } from '../../core/email.ts';
 import { eraseContact } from '../../core/erasure.ts';
 import { OptboxError } from '../../core/errors.ts';

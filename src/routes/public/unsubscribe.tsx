@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { contactById } from '../../core/contacts.ts';
+import { contactById } from '../../core/contact.ts';
 import { OptboxError } from '../../core/errors.ts';
 import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
 import { checkSuppressions } from '../../core/suppressions.ts';
