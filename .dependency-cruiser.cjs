@@ -49,6 +49,13 @@ module.exports = {
       to: { path: '^src/(core|db|mail|auth|cli)/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'composition-root-on-top',
+      comment: 'The runtime, the app and the entry points compose the layers; no layer imports them (the mail hook once reached the runtime and had to keep a global).',
+      severity: 'error',
+      from: { path: '^(src/(core|db|mail|auth|routes|i18n)/|views/)' },
+      to: { path: '^src/(runtime|app|main|index|mail-hook)\\.ts$' },
+    },
+    {
       name: 'no-cli-from-elsewhere',
       comment: 'The CLI is a face like the routes: nothing builds on it.',
       severity: 'error',

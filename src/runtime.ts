@@ -4,6 +4,7 @@ import { createCore } from './core/create-core.ts';
 import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
 import { openStore } from './db/store.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMailService } from './mail/service.ts';
 import { createMailer, type Mailer } from './mail/transport.ts';
 import type { AppDeps } from './routes/context.ts';
 
@@ -28,12 +29,14 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
       pepper: config.pepper,
     });
     const logger = options.logger ?? createLogger(config.logLevel);
+    const mailer = options.mailer ?? createMailer(config, logger);
     const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger });
     return {
       core,
       config,
       logger,
-      mailer: options.mailer ?? createMailer(config, logger),
+      mailer,
+      mail: createMailService({ core, config, logger, mailer }),
       webhooks,
       close: () => {
         void webhooks.stop();

@@ -8,7 +8,6 @@ import { linksFor } from '../core/links.ts';
 import { verifyLedger } from '../core/ledger.ts';
 import { generateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
-import { createMailHook } from '../mail/hook.ts';
 import type { Runtime } from '../runtime.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -141,7 +140,7 @@ add('mail', {
   options: { template: { type: 'string' }, topic: { type: 'string' }, transactional: { type: 'boolean' }, data: { type: 'string' }, subject: { type: 'string' }, html: { type: 'string' } },
   async run(deps, values, args, print) {
     const sub = arg(args, 0, 'subcommand');
-    const hook = await createMailHook({ runtime: deps });
+    const hook = await deps.mail.hook();
     if (sub === 'templates') {
       print(`templates compiled: ${hook.templates().join(', ')}${deps.config.mail.templatesDir ? ` (TEMPLATES_DIR ${deps.config.mail.templatesDir} over the built-in ones)` : ''}`);
       return;

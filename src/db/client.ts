@@ -12,8 +12,6 @@ export interface Db {
   orm: Orm;
 }
 
-const migrationsFolder = projectPath('migrations');
-
 /**
  * Open (creating the folder) and migrate the database. One connection serves the process.
  *
@@ -33,6 +31,6 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
   const orm = drizzle(sqlite, { schema });
-  migrate(orm, { migrationsFolder });
+  migrate(orm, { migrationsFolder: projectPath('migrations') });
   return { sqlite, orm };
 }

@@ -4,11 +4,10 @@ import { createHash } from 'node:crypto';
 import { projectPath } from '../paths.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 
-const css = readFileSync(projectPath('views/assets/optbox.css'));
-const cssTag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
-
 /** Health for load balancers and the stylesheet of the public pages. */
 export function createOpsRoutes(deps: AppDeps) {
+  const css = readFileSync(projectPath('views/assets/optbox.css'));
+  const cssTag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
   return new Hono<AppEnv>()
     .get('/healthz', (c) => {
       const ok = deps.core.store.healthy();

@@ -12,7 +12,6 @@ import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { linksFor } from '../../src/core/links.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
-import { mailHookFor } from '../../src/mail/hook.ts';
 import type { Mailer, OutgoingMail } from '../../src/mail/transport.ts';
 
 /**
@@ -76,7 +75,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     },
     /** The mail hook over this app's database: the same one POST /api/v1/messages/prepare uses. */
     mailHook() {
-      return mailHookFor(deps);
+      return deps.mail.hook();
     },
     /** Serve the app on a real port (127.0.0.1, any free port), for tests where the wire matters. */
     async listen(): Promise<{ origin: string }> {

@@ -22,8 +22,7 @@ import {
 } from '../../core/preferences.ts';
 import type { ContactRow, ConsentEventRow } from '../../db/store.ts';
 import type { MessageKey } from '../../i18n/messages.ts';
-import { mailHookFor } from '../../mail/hook.ts';
-import { createMailer } from '../../mail/transport.ts';
+import type { OwnMail } from '../../mail/service.ts';
 import { maskEmail, type PageContext } from '../../../views/layout.tsx';
 import { EraseConfirmPage, HistoryPage, LinkButtonPage, LoginPage, MessagePage, NOTICES, PreferencesPage, type Notice } from '../../../views/preferences.tsx';
 import { clientIp, requestEvidence } from '../client-ip.ts';
@@ -47,7 +46,6 @@ function pageContext(...args: Parameters<typeof basePageContext>): PageContext {
 export function createPreferencesRoutes(deps: AppDeps) {
   const { core, config } = deps;
   const prefs = config.preferences;
-  const mailer = deps.mailer ?? createMailer(config, deps.logger);
   const auth = createSubscriberAuth(core.store.sessions.luciaAdapter, { secure: config.publicUrl.startsWith('https:'), idleMinutes: prefs.sessionIdleMinutes });
   const window = 15 * 60_000;
   const perAddress = createRateLimiter({ limit: prefs.loginLimitPerAddress, windowMs: window, now: () => core.clock.now() });
@@ -75,15 +73,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
     return { ...signed, body };
   }
 
-  async function sendMail(template: 'login' | 'confirm' | 'confirm-address', to: string, locale: 'nl' | 'en', data: Record<string, unknown>) {
-    const hook = await mailHookFor(deps);
-    const mail = await hook.prepare({ to, template, transactional: true, locale, data });
-    if (!mail.send) {
-      deps.logger.warn({ template, reason: mail.reason }, 'mail not sent: the address is suppressed for all mail');
-      return;
-    }
-    await mailer.send({ to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
-  }
+  const sendMail = (template: OwnMail['template'], to: string, locale: 'nl' | 'en', data: Record<string, unknown>) => deps.mail.send({ template, to, locale, data });
 
   /** Mail a single-use sign-in link to the contact's own address. */
   async function mailSignIn(contact: ContactRow) {
