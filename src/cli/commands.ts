@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
-import { createApiKey, API_SCOPES } from '../core/api-keys.ts';
-import { upsertContact } from '../core/contacts.ts';
+import { createApiKey, API_SCOPES, listApiKeys, revokeApiKey } from '../core/api-keys.ts';
+import { findContact, upsertContact } from '../core/contacts.ts';
 import { normalizeEmail } from '../core/email.ts';
-import { invalidInput, notFound } from '../core/errors.ts';
+import { invalidInput, notFound, OptboxError } from '../core/errors.ts';
 import { linksFor } from '../core/links.ts';
 import { verifyLedger } from '../core/ledger.ts';
-import { generateSigningKey } from '../core/secrets.ts';
+import { rotateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
+import { knownScope } from '../core/topics.ts';
 import type { Runtime } from '../runtime.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -43,12 +44,12 @@ add('apikey', {
       print(`created API key ${created.id} with scopes ${created.scopes.join(',')}; it is shown only now:`);
       print(created.key);
     } else if (sub === 'list') {
-      for (const k of await deps.core.store.apiKeys.list()) {
+      for (const k of await listApiKeys(deps.core)) {
         print(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]${k.revokedAt ? '  revoked' : ''}${k.lastUsedAt ? `  last used ${new Date(k.lastUsedAt).toISOString()}` : ''}`);
       }
     } else if (sub === 'revoke') {
       const id = arg(args, 1, 'id');
-      if (!(await deps.core.store.apiKeys.revoke(id, deps.core.clock.now()))) throw notFound(`active API key ${id}`);
+      await revokeApiKey(deps.core, id);
       print(`revoked ${id}`);
     } else throw invalidInput('subcommand', `unknown: ${sub}`);
   },
@@ -71,10 +72,11 @@ add('link', {
   options: { topic: { type: 'string' }, campaign: { type: 'string' } },
   async run(deps, values, args, print) {
     const email = normalizeEmail(arg(args, 0, 'email'));
-    const topic = str(values.topic) ?? '*';
-    if (topic !== '*' && !(await deps.core.store.topics.byId(topic))) throw invalidInput('topic', `unknown topic "${topic}"`);
-    const contact = await deps.core.store.contacts.byEmail(email);
-    if (!contact) throw notFound(`contact ${email} (add it with: optbox contact add ${email})`);
+    const topic = await knownScope(deps.core, str(values.topic), 'topic');
+    const contact = await findContact(deps.core, { email }).catch((err: unknown) => {
+      if (err instanceof OptboxError && err.code === 'not_found') throw notFound(`contact ${email} (add it with: optbox contact add ${email})`);
+      throw err;
+    });
     const links = linksFor(deps.core, { contactId: contact.id, topic, campaign: str(values.campaign) });
     print(`unsubscribe: ${links.unsubscribeUrl}`);
     print(`preferences: ${links.preferencesUrl}`);
@@ -128,7 +130,7 @@ add('keys', {
   options: {},
   async run(deps, _values, args, print) {
     if (arg(args, 0, 'subcommand') !== 'rotate') throw invalidInput('subcommand', 'expected rotate');
-    const key = generateSigningKey(deps.core.store.secrets, deps.core.clock.now());
+    const key = rotateSigningKey(deps.core);
     print(`added signing key ${key.kid}; restart the server to sign with it${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
   },
 });

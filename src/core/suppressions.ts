@@ -3,6 +3,7 @@ import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidInput, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
+import { knownScope, knownTopic } from './topics.ts';
 
 export const MAX_CHECK_BATCH = 10_000;
 
@@ -22,7 +23,7 @@ export interface SuppressionCheck {
 export async function checkSuppressions(deps: CoreDeps, input: { emails: string[]; topic?: string | undefined }): Promise<SuppressionCheck[]> {
   if (input.emails.length > MAX_CHECK_BATCH) throw invalidInput('emails', `at most ${MAX_CHECK_BATCH} addresses per check`);
   const topic = input.topic ?? '*';
-  if (topic !== '*' && !(await deps.store.topics.byId(topic))) throw invalidInput('topic', `unknown topic "${topic}"`);
+  if (topic !== '*') await knownTopic(deps, topic, 'topic');
   const keys = input.emails.map((raw, i) => deps.addressKey(normalizeEmail(raw, `emails[${i}]`)));
   const hits = await deps.store.suppressions.checkMany(keys, topic, deps.clock.now());
   return input.emails.map((email, i) => {
@@ -46,7 +47,7 @@ export interface SuppressInput {
 /** Add an address to the suppression list (bounce, complaint, manual). Idempotent. */
 export async function suppress(deps: CoreDeps, input: SuppressInput): Promise<{ created: boolean }> {
   const email = normalizeEmail(input.email);
-  const scope = await checkedScope(deps, input.scope);
+  const scope = await knownScope(deps, input.scope, 'scope');
   const now = deps.clock.now();
   if (input.expiresAt !== undefined && input.expiresAt <= now) throw invalidInput('expiresAt', 'lies in the past');
   const contact = await deps.store.contacts.byEmail(email);
@@ -74,7 +75,7 @@ const PROTECTED: SuppressionReason[] = ['complaint', 'erasure'];
  */
 export async function unsuppress(deps: CoreDeps, input: { email: string; scope?: string | undefined; override?: boolean; source: ConsentSource; actor?: string | undefined; request?: RequestEvidence | undefined }): Promise<{ removed: number }> {
   const email = normalizeEmail(input.email);
-  const scope = await checkedScope(deps, input.scope);
+  const scope = await knownScope(deps, input.scope, 'scope');
   const key = deps.addressKey(email);
   const reasons: SuppressionReason[] = input.override ? ['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure'] : ['unsubscribe', 'bounce', 'manual'];
   const contact = await deps.store.contacts.byEmail(email);
@@ -96,11 +97,6 @@ export async function unsuppress(deps: CoreDeps, input: { email: string; scope?:
   return { removed };
 }
 
-async function checkedScope(deps: CoreDeps, scope: string | undefined, field = 'scope'): Promise<string> {
-  if (scope === undefined || scope === '*') return '*';
-  if (!(await deps.store.topics.byId(scope))) throw invalidInput(field, `unknown topic "${scope}"`);
-  return scope;
-}
 
 export const MAX_BULK_ADD = 10_000;
 /** Suppressions per unit of work in a bulk add: short enough that other requests get their turn. */
@@ -181,8 +177,8 @@ export interface ChangesQuery {
  */
 export async function suppressionChangesSince(deps: CoreDeps, query: ChangesQuery) {
   if (query.topic !== undefined && query.scope !== undefined) throw invalidInput('scope', 'give topic or scope, not both');
-  if (query.topic !== undefined) await checkedScope(deps, query.topic, 'topic');
-  const scopes = query.topic !== undefined ? [...new Set([query.topic, '*'])] : query.scope !== undefined ? [await checkedScope(deps, query.scope)] : undefined;
+  if (query.topic !== undefined) await knownScope(deps, query.topic, 'topic');
+  const scopes = query.topic !== undefined ? [...new Set([query.topic, '*'])] : query.scope !== undefined ? [await knownScope(deps, query.scope, 'scope')] : undefined;
   const rows = await deps.store.suppressions.changes({ after: query.after, limit: query.limit + 1, scopes, reason: query.reason, since: query.since, present: query.after === 0 });
   const page = rows.slice(0, query.limit);
   return { changes: page, more: rows.length > query.limit, last: page.at(-1)?.seq ?? query.after };
@@ -198,7 +194,7 @@ const EXPORT_PAGE = 1000;
  * prefixed with ' (OWASP CSV injection); NDJSON carries values as they are.
  */
 export async function* exportSuppressions(deps: CoreDeps, input: { format: 'csv' | 'ndjson'; topic?: string | undefined; reason?: SuppressionReason | undefined }): AsyncGenerator<string> {
-  const scope = input.topic === undefined ? undefined : await checkedScope(deps, input.topic, 'topic');
+  const scope = input.topic === undefined ? undefined : await knownScope(deps, input.topic, 'topic');
   const csv = input.format === 'csv';
   const iso = isoFormatter();
   if (csv) yield 'email,scope,reason,source,created_at,expires_at\r\n';

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { invalidInput } from '../core/errors.ts';
 import { linksFor, preferencesUrlFor } from '../core/links.ts';
+import { knownTopic } from '../core/topics.ts';
 import { mayMail, type MailRecipient, type RefusalReason } from '../core/may-mail.ts';
 import type { TopicRow } from '../db/store.ts';
 import type { Locale } from '../i18n/messages.ts';
@@ -80,8 +81,7 @@ export async function loadMailHook(deps: { core: CoreDeps; config: Config }): Pr
     const results: PrepareResult[] = new Array(inputs.length);
     for (const indexes of groups.values()) {
       const first = inputs[indexes[0]!]!;
-      const topic = first.topic ? await core.store.topics.byId(first.topic) : undefined;
-      if (first.topic && !topic) throw invalidInput(batch ? `recipients[${indexes[0]}].topic` : 'topic', `unknown topic "${first.topic}"`);
+      const topic = first.topic ? await knownTopic(core, first.topic, batch ? `recipients[${indexes[0]}].topic` : 'topic') : undefined;
       const decisions = await mayMail(core, {
         emails: indexes.map((i) => inputs[i]!.to),
         topic: first.topic,

@@ -74,78 +74,80 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
   }
 
   return {
-    emitSync,
-    scrubSync,
+    /** For other stores, inside their units of work. */
+    sync: { emitSync, scrubSync },
+    store: {
+      async createEndpoint(row: WebhookEndpointRow): Promise<void> {
+        await transact(() => orm.insert(webhookEndpoints).values(row).run());
+        listeners = undefined;
+      },
+      async endpoints(): Promise<WebhookEndpointRow[]> {
+        return orm.select().from(webhookEndpoints).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id)).all();
+      },
+      async endpoint(id: string): Promise<WebhookEndpointRow | undefined> {
+        return orm.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).get();
+      },
+      /** Remove an endpoint with its pending deliveries and its log. */
+      async deleteEndpoint(id: string): Promise<boolean> {
+        const changes = await transact(() => orm.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run().changes);
+        listeners = undefined;
+        return changes > 0;
+      },
 
-    async createEndpoint(row: WebhookEndpointRow): Promise<void> {
-      await transact(() => orm.insert(webhookEndpoints).values(row).run());
-      listeners = undefined;
-    },
-    async endpoints(): Promise<WebhookEndpointRow[]> {
-      return orm.select().from(webhookEndpoints).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id)).all();
-    },
-    async endpoint(id: string): Promise<WebhookEndpointRow | undefined> {
-      return orm.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).get();
-    },
-    /** Remove an endpoint with its pending deliveries and its log. */
-    async deleteEndpoint(id: string): Promise<boolean> {
-      const changes = await transact(() => orm.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).run().changes);
-      listeners = undefined;
-      return changes > 0;
-    },
+      /** Pending deliveries whose time has come, oldest first. */
+      async due(now: number, limit: number): Promise<DueDelivery[]> {
+        return orm
+          .select({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts, eventId: webhookEvents.id, payload: webhookEvents.payload, url: webhookEndpoints.url, secret: webhookEndpoints.secret })
+          .from(webhookDeliveries)
+          .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+          .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+          .where(and(eq(webhookDeliveries.state, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
+          .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+          .limit(limit)
+          .all();
+      },
 
-    /** Pending deliveries whose time has come, oldest first. */
-    async due(now: number, limit: number): Promise<DueDelivery[]> {
-      return orm
-        .select({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts, eventId: webhookEvents.id, payload: webhookEvents.payload, url: webhookEndpoints.url, secret: webhookEndpoints.secret })
-        .from(webhookDeliveries)
-        .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-        .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-        .where(and(eq(webhookDeliveries.state, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
-        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-        .limit(limit)
-        .all();
-    },
+      /** Record one attempt and the delivery's new state, as one unit. */
+      recordAttempt(outcome: AttemptOutcome): Promise<void> {
+        return transact(() => {
+          const exists = orm.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.id, outcome.deliveryId)).get();
+          if (!exists) return; // the endpoint was deleted while the request was in flight
+          orm.insert(webhookAttempts).values({ deliveryId: outcome.deliveryId, at: outcome.at, statusCode: outcome.statusCode, error: outcome.error, durationMs: outcome.durationMs }).run();
+          orm
+            .update(webhookDeliveries)
+            .set({
+              attempts: sql`${webhookDeliveries.attempts} + 1`,
+              lastAttemptAt: outcome.at,
+              lastStatus: outcome.statusCode,
+              lastError: outcome.error,
+              ...(outcome.delivered
+                ? { state: 'delivered' as const, deliveredAt: outcome.at }
+                : outcome.nextAttemptAt === null
+                  ? { state: 'failed' as const }
+                  : { nextAttemptAt: outcome.nextAttemptAt }),
+            })
+            .where(eq(webhookDeliveries.id, outcome.deliveryId))
+            .run();
+        });
+      },
 
-    /** Record one attempt and the delivery's new state, as one unit. */
-    recordAttempt(outcome: AttemptOutcome): Promise<void> {
-      return transact(() => {
-        const exists = orm.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.id, outcome.deliveryId)).get();
-        if (!exists) return; // the endpoint was deleted while the request was in flight
-        orm.insert(webhookAttempts).values({ deliveryId: outcome.deliveryId, at: outcome.at, statusCode: outcome.statusCode, error: outcome.error, durationMs: outcome.durationMs }).run();
-        orm
-          .update(webhookDeliveries)
-          .set({
-            attempts: sql`${webhookDeliveries.attempts} + 1`,
-            lastAttemptAt: outcome.at,
-            lastStatus: outcome.statusCode,
-            lastError: outcome.error,
-            ...(outcome.delivered
-              ? { state: 'delivered' as const, deliveredAt: outcome.at }
-              : outcome.nextAttemptAt === null
-                ? { state: 'failed' as const }
-                : { nextAttemptAt: outcome.nextAttemptAt }),
-          })
-          .where(eq(webhookDeliveries.id, outcome.deliveryId))
-          .run();
-      });
-    },
-
-    /** The delivery log of one endpoint, newest first, with every attempt. */
-    async deliveries(endpointId: string, options: { before?: number | undefined; limit: number }): Promise<Array<WebhookDeliveryRow & { type: string; attemptLog: WebhookAttemptRow[] }>> {
-      const rows = orm
-        .select({ delivery: webhookDeliveries, type: webhookEvents.type })
-        .from(webhookDeliveries)
-        .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-        .where(and(eq(webhookDeliveries.endpointId, endpointId), options.before === undefined ? undefined : lt(webhookDeliveries.id, options.before)))
-        .orderBy(desc(webhookDeliveries.id))
-        .limit(options.limit)
-        .all();
-      const ids = rows.map((r) => r.delivery.id);
-      const attempts = ids.length ? orm.select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, ids)).orderBy(asc(webhookAttempts.id)).all() : [];
-      return rows.map((r) => ({ ...r.delivery, type: r.type, attemptLog: attempts.filter((a) => a.deliveryId === r.delivery.id) }));
+      /** The delivery log of one endpoint, newest first, with every attempt. */
+      async deliveries(endpointId: string, options: { before?: number | undefined; limit: number }): Promise<Array<WebhookDeliveryRow & { type: string; attemptLog: WebhookAttemptRow[] }>> {
+        const rows = orm
+          .select({ delivery: webhookDeliveries, type: webhookEvents.type })
+          .from(webhookDeliveries)
+          .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+          .where(and(eq(webhookDeliveries.endpointId, endpointId), options.before === undefined ? undefined : lt(webhookDeliveries.id, options.before)))
+          .orderBy(desc(webhookDeliveries.id))
+          .limit(options.limit)
+          .all();
+        const ids = rows.map((r) => r.delivery.id);
+        const attempts = ids.length ? orm.select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, ids)).orderBy(asc(webhookAttempts.id)).all() : [];
+        return rows.map((r) => ({ ...r.delivery, type: r.type, attemptLog: attempts.filter((a) => a.deliveryId === r.delivery.id) }));
+      },
     },
   };
 }
 
-export type WebhookStore = ReturnType<typeof createWebhookStore>;
+export type WebhookStore = ReturnType<typeof createWebhookStore>['store'];
+export type WebhookSync = ReturnType<typeof createWebhookStore>['sync'];

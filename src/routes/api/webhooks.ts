@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import { actorOf, scope } from '../../auth/api-key.ts';
-import { createWebhookEndpoint, deleteWebhookEndpoint, webhookDeliveries, webhookEndpoint } from '../../core/webhooks.ts';
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, webhookDeliveries, webhookEndpoint } from '../../core/webhooks.ts';
 import type { WebhookEndpointRow } from '../../db/store.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson, readParams, readQuery } from '../validate.ts';
@@ -31,7 +31,7 @@ export function createWebhookRoutes(deps: AppDeps) {
       const row = await createWebhookEndpoint(core, { ...input, actor: actorOf(c) });
       return c.json({ ...endpointView(row), secret: row.secret } satisfies z.input<typeof CreatedWebhookEndpoint>, 201);
     })
-    .get('/webhooks', async (c) => c.json({ data: (await core.store.webhooks.endpoints()).map(endpointView) } satisfies z.input<typeof WebhookList>))
+    .get('/webhooks', async (c) => c.json({ data: (await listWebhookEndpoints(core)).map(endpointView) } satisfies z.input<typeof WebhookList>))
     .get('/webhooks/:id', async (c) => {
       const { id } = readParams(c, WebhookIdParams);
       return c.json(endpointView(await webhookEndpoint(core, id)));

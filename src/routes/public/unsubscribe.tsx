@@ -3,6 +3,7 @@ import { contactById } from '../../core/contact.ts';
 import { OptboxError } from '../../core/errors.ts';
 import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
 import { checkSuppressions } from '../../core/suppressions.ts';
+import { topicById } from '../../core/topics.ts';
 import type { UnsubClaims } from '../../core/tokens.ts';
 import { ConfirmPage, DonePage, ErasedPage, ResubscribedPage } from '../../../views/unsubscribe.tsx';
 import type { AppDeps, AppEnv } from '../context.ts';
@@ -26,7 +27,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
   async function linkState(c: Context, token: string) {
     const link = core.tokens.verify(token, 'unsub');
     const contact = await contactById(core, link.contactId);
-    const topic = link.topic === '*' ? undefined : await core.store.topics.byId(link.topic);
+    const topic = link.topic === '*' ? undefined : await topicById(core, link.topic);
     const ctx = pageContext(deps, c, contact.locale);
     const topicName = topic ? (ctx.locale === 'nl' ? topic.nameNl : topic.nameEn) : link.topic;
     return {
