@@ -2,7 +2,7 @@ import { convert } from 'html-to-text';
 import mjml2html from 'mjml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testConfig } from '../src/config.ts';
+import { testConfig } from '../src/testing/index.ts';
 import { upsertContact } from '../src/core/contacts.ts';
 import { linksFor } from '../src/core/links.ts';
 import { mayMail } from '../src/core/may-mail.ts';

@@ -5,6 +5,7 @@ import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.t
 import { openStore } from './db/store.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMailService } from './mail/service.ts';
+import type { TemplateSet } from './mail/templates.ts';
 import { createMailer, type Mailer } from './mail/transport.ts';
 import type { AppDeps } from './routes/context.ts';
 
@@ -18,7 +19,16 @@ export interface Runtime extends AppDeps {
   close(): void;
 }
 
-export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger; mailer?: Mailer } = {}): Runtime {
+export interface RuntimeOptions {
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  /** Transport for optbox's own mails; default from config (SMTP_URL, else the outbox folder). */
+  mailer?: Mailer | undefined;
+  /** Compiled mail templates to use instead of compiling them (tests share one set per file). */
+  templates?: (() => Promise<TemplateSet>) | undefined;
+}
+
+export function openRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const store = openStore(config.databasePath);
   try {
     const core = createCore(store, {
@@ -36,7 +46,7 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
       config,
       logger,
       mailer,
-      mail: createMailService({ core, config, logger, mailer }),
+      mail: createMailService({ core, config, logger, mailer, templates: options.templates }),
       webhooks,
       close: () => {
         void webhooks.stop();

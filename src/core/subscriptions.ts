@@ -21,7 +21,7 @@ export interface ConsentResult {
 /**
  * Honour an unsubscribe for one topic or for all ('*'): RFC 8058 one-click, the confirm page,
  * mailto, the preference center. The subscription, the suppression the pipeline checks and the
- * ledger row commit in one durable unit before this resolves (DESIGN promise 1). Every
+ * ledger row commit in one durable unit before this resolves, so a 2xx survives a crash. Every
  * unsubscribe is also an objection to direct marketing (GDPR art. 21(2)-(3)), so it is never
  * conditional. Idempotent: a second call changes nothing and succeeds.
  */

@@ -4,6 +4,7 @@ import { normalizeEmail } from './email.ts';
 import { invalidInput, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
 import { knownScope, knownTopic } from './topics.ts';
+import { exportFormatter } from '../format/suppressions.ts';
 
 export const MAX_CHECK_BATCH = 10_000;
 
@@ -15,7 +16,7 @@ export interface SuppressionCheck {
 }
 
 /**
- * May the pipeline mail these addresses for this topic? (DESIGN promise 3.) A suppression
+ * May the pipeline mail these addresses for this topic? (It must never be mailed once suppressed.) A suppression
  * applies when its scope is the topic or '*' and it has not lapsed; a global one is reported
  * before a topic one. Without a topic only global suppressions count (transactional mail).
  * Results come back in the order asked, with each address as it was given.
@@ -71,7 +72,7 @@ const PROTECTED: SuppressionReason[] = ['complaint', 'erasure'];
 /**
  * Remove an address from the suppression list. A complaint or an erasure is only lifted with
  * `override`: the first is the person telling the mailbox provider "spam", the second a GDPR
- * erasure that must keep them from being mailed again (DESIGN promise 5).
+ * erasure that must keep them from being mailed again, also after a later import.
  */
 export async function unsuppress(deps: CoreDeps, input: { email: string; scope?: string | undefined; override?: boolean; source: ConsentSource; actor?: string | undefined; request?: RequestEvidence | undefined }): Promise<{ removed: number }> {
   const email = normalizeEmail(input.email);
@@ -187,62 +188,23 @@ export async function suppressionChangesSince(deps: CoreDeps, query: ChangesQuer
 const EXPORT_PAGE = 1000;
 
 /**
- * The whole list as CSV or NDJSON, produced a page at a time so memory stays flat for millions
- * of rows; each page is one short read, and between pages other requests get their turn.
- * Rows changed during a long export may or may not be in it; the change feed is the exact way
- * to keep in step. In CSV a cell that a spreadsheet would run as a formula (= + - @) is
- * prefixed with ' (OWASP CSV injection); NDJSON carries values as they are.
+ * The whole list as CSV or NDJSON (written by src/format/suppressions.ts), produced a page at a
+ * time so memory stays flat for millions of rows; each page is one short read, and between
+ * pages other requests get their turn. Rows changed during a long export may or may not be in
+ * it; the change feed is the exact way to keep in step.
  */
 export async function* exportSuppressions(deps: CoreDeps, input: { format: 'csv' | 'ndjson'; topic?: string | undefined; reason?: SuppressionReason | undefined }): AsyncGenerator<string> {
   const scope = input.topic === undefined ? undefined : await knownScope(deps, input.topic, 'topic');
-  const csv = input.format === 'csv';
-  const iso = isoFormatter();
-  if (csv) yield 'email,scope,reason,source,created_at,expires_at\r\n';
+  const format = exportFormatter(input.format);
+  if (format.header) yield format.header;
   for (let after = 0; ; ) {
     const rows = await deps.store.suppressions.exportPage(after, EXPORT_PAGE, { scope: scope === '*' ? undefined : scope, reason: input.reason });
     if (rows.length === 0) return;
-    let chunk = '';
-    for (const [, email, rowScope, reason, source, createdAt, expiresAt] of rows) {
-      const created = iso(createdAt);
-      chunk += csv
-        ? `${email === null ? '' : csvCell(email)},${csvCell(rowScope)},${reason},${csvCell(source)},${created},${expiresAt === null ? '' : iso(expiresAt)}\r\n`
-        : `{"email":${email === null ? 'null' : JSON.stringify(email)},"scope":${JSON.stringify(rowScope)},"reason":"${reason}","source":${JSON.stringify(source)},"createdAt":"${created}","expiresAt":${expiresAt === null ? 'null' : `"${iso(expiresAt)}"`}}\n`;
-    }
     after = rows[rows.length - 1]![0];
-    yield chunk;
+    yield format.rows(rows);
     if (rows.length < EXPORT_PAGE) return;
     // Reads, stream writes and a fast reader can all settle as microtasks: without a real turn
     // of the event loop here a million-row export would hold up every other request.
     await new Promise((resolve) => setImmediate(resolve));
   }
-}
-
-/**
- * `new Date(ms).toISOString()` for many instants, with the date part (YYYY-MM-DDT) made once per
- * day instead of once per row: the export spends a good part of its time formatting times.
- */
-export function isoFormatter(): (ms: number) => string {
-  let day = NaN;
-  let prefix = '';
-  const two = (n: number) => (n < 10 ? '0' : '') + n;
-  return (ms) => {
-    const d = Math.floor(ms / 86_400_000);
-    if (d !== day) {
-      if (ms < 0 || ms >= 253402300800000) return new Date(ms).toISOString(); // outside years 1970–9999
-      day = d;
-      prefix = new Date(d * 86_400_000).toISOString().slice(0, 11);
-    }
-    const t = ms - d * 86_400_000;
-    const msPart = t % 1000;
-    const s = Math.floor(t / 1000);
-    return `${prefix}${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.${msPart < 10 ? '00' : msPart < 100 ? '0' : ''}${msPart}Z`;
-  };
-}
-
-/** RFC 4180 quoting where needed, and no formula for spreadsheets. */
-function csvCell(value: string): string {
-  const first = value.charCodeAt(0);
-  // = + - @ TAB CR
-  const safe = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13 ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

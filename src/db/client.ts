@@ -15,7 +15,7 @@ export interface Db {
 /**
  * Open (creating the folder) and migrate the database. One connection serves the process.
  *
- * Durability (DESIGN promise 1): WAL with synchronous=FULL fsyncs the WAL on every commit, so a
+ * Durability (an acknowledged unsubscribe must survive a crash): WAL with synchronous=FULL fsyncs the WAL on every commit, so a
  * commit that returned survives kill -9 and power loss. NORMAL would survive kill -9 only.
  * The cost of that fsync is shared by grouping commits (see write-queue.ts).
  */

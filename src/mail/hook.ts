@@ -6,6 +6,7 @@ import { knownTopic } from '../core/topics.ts';
 import { mayMail, type MailRecipient, type RefusalReason } from '../core/may-mail.ts';
 import type { TopicRow } from '../db/store.ts';
 import type { Locale } from '../i18n/messages.ts';
+import { topicName } from '../i18n/topics.ts';
 import { listUnsubscribeHeaders } from './headers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { prepareBatchInput, prepareInput, type PrepareInput, type ValidPrepareInput } from './input.ts';
@@ -55,11 +56,12 @@ export interface MailHook {
 /**
  * Load and compile the templates and build a mail hook over an open core. Invalid MJML stops the
  * caller here, not at a send. The runtime builds one per process (src/mail/service.ts); library
- * users call createMailHook (src/mail-hook.ts).
+ * users call createMailHook (src/mail-hook.ts). `compiled`: templates already loaded for this
+ * config (tests share one set between the apps of a file).
  */
-export async function loadMailHook(deps: { core: CoreDeps; config: Config }): Promise<MailHook> {
+export async function loadMailHook(deps: { core: CoreDeps; config: Config }, compiled?: TemplateSet): Promise<MailHook> {
   const { core, config } = deps;
-  const templates = await loadTemplates({ overrideDir: config.mail.templatesDir });
+  const templates = compiled ?? (await loadTemplates({ overrideDir: config.mail.templatesDir }));
   const brand = {
     name: config.brandName,
     color: config.mail.brandColor,
@@ -116,7 +118,7 @@ export async function loadMailHook(deps: { core: CoreDeps; config: Config }): Pr
       brand,
       labels: MAIL_LABELS[locale],
       locale,
-      topic: topic && !input.transactional ? { id: topic.id, name: locale === 'nl' ? topic.nameNl : topic.nameEn } : null,
+      topic: topic && !input.transactional ? { id: topic.id, name: topicName(topic, locale) } : null,
       unsubscribeUrl,
       preferencesUrl,
     };

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testConfig } from '../../src/config.ts';
+import { testConfig } from '../../src/testing/index.ts';
 import { upsertContact } from '../../src/core/contacts.ts';
 import type { MailHook, PreparedMail, PrepareResult } from '../../src/mail/hook.ts';
 import { createMailHook } from '../../src/mail-hook.ts';

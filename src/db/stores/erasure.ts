@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { iso } from '../../format/time.ts';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { contacts, pendingEmailChanges, subscriberSessions, subscriptions } from '../schema/index.ts';
@@ -41,7 +42,7 @@ export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger:
           .where(eq(contacts.id, input.contactId))
           .run();
         ledger.appendSync({ ...input.event, at: input.at, contactId: input.contactId, addressKey: input.addressKey, action: 'erase' });
-        webhooks.emitSync({ type: 'contact.erased', at: input.at, contactId: input.contactId, data: { contactId: input.contactId, erasedAt: new Date(input.at).toISOString() } });
+        webhooks.emitSync({ type: 'contact.erased', at: input.at, contactId: input.contactId, data: { contactId: input.contactId, erasedAt: iso(input.at) } });
         return true;
       });
     },

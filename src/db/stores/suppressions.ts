@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { suppressionChanges, suppressions, type SuppressionChangeRow, type SuppressionRow } from '../schema/index.ts';
+import { suppressionData, type ExportRow } from '../../format/suppressions.ts';
 import type { WebhookSync } from './webhooks.ts';
 import type { LedgerSync, LedgerEventInput } from './ledger.ts';
 
@@ -33,18 +34,6 @@ interface ChangeParams {
   expiresAt: number | null;
   deleted: 0 | 1;
   changedAt: number;
-}
-
-/** A suppression as the API and webhooks show it. */
-export function suppressionData(row: Pick<SuppressionRow, 'email' | 'scope' | 'reason' | 'source' | 'createdAt' | 'expiresAt'>) {
-  return {
-    email: row.email,
-    scope: row.scope,
-    reason: row.reason,
-    source: row.source,
-    createdAt: new Date(row.createdAt).toISOString(),
-    expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
-  };
 }
 
 export function createSuppressionStore(orm: Orm, sqlite: Database.Database, transact: RunInTransaction, ledger: LedgerSync, webhooks: WebhookSync) {
@@ -118,7 +107,7 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
   }
 
   /**
-   * Erasure (DESIGN promise 5): forget the address beside every suppression of this key, and make
+   * Erasure (GDPR art. 17): forget the address beside every suppression of this key, and make
    * sure a global suppression of reason `erasure` stands, whatever stood before, so a later import
    * of the same address is never mailed and the suppression is not lifted without override.
    */
@@ -267,8 +256,7 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
   };
 }
 
-/** id, email, scope, reason, source, created_at, expires_at */
-export type ExportRow = [number, string | null, string, string, string, number, number | null];
+export type { ExportRow };
 
 export type SuppressionStore = ReturnType<typeof createSuppressionStore>['store'];
 export type SuppressionSync = ReturnType<typeof createSuppressionStore>['sync'];

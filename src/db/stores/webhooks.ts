@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { iso } from '../../format/time.ts';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookAttemptRow, type WebhookDeliveryRow, type WebhookEndpointRow } from '../schema/index.ts';
@@ -58,7 +59,7 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
     const targets = endpointsFor(input.type);
     if (targets.length === 0) return;
     const id = 'msg_' + randomBytes(15).toString('base64url');
-    const payload = JSON.stringify({ type: input.type, timestamp: new Date(input.at).toISOString(), data: input.data });
+    const payload = JSON.stringify({ type: input.type, timestamp: iso(input.at), data: input.data });
     insertEvent.run({ id, type: input.type, payload, addressKey: input.addressKey ?? null, contactId: input.contactId ?? null, createdAt: input.at });
     for (const target of targets) insertDelivery.run({ endpointId: target.id, eventId: id, at: input.at });
   }

@@ -6,6 +6,7 @@ import type { CoreDeps } from '../../core/deps.ts';
 import { eraseContact } from '../../core/erasure.ts';
 import { OptboxError } from '../../core/errors.ts';
 import type { ContactRow } from '../../db/store.ts';
+import { iso, isoOrNull } from '../../format/time.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -13,7 +14,6 @@ import type { RouteDoc } from './doc.ts';
 import { Contact, ContactIdParams, ContactPage, EraseResponse, ListContactsQuery, UpdateContactRequest, UpsertContactRequest, UpsertContactResponse } from './schemas.ts';
 import { requestEvidence } from '../client-ip.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 async function contactView(core: CoreDeps, row: ContactRow): Promise<z.input<typeof Contact>> {
   const topics = row.status === 'erased' ? [] : await topicStatuses(core, row.id);
@@ -24,7 +24,7 @@ async function contactView(core: CoreDeps, row: ContactRow): Promise<z.input<typ
     locale: row.locale,
     status: row.status,
     topics: Object.fromEntries(topics.map((t) => [t.topic.id, t.status])),
-    pausedUntil: row.pausedUntil === null ? null : iso(row.pausedUntil),
+    pausedUntil: isoOrNull(row.pausedUntil),
     noProfiling: row.noProfiling,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),

@@ -3,14 +3,13 @@ import type { z } from 'zod';
 import { actorOf, scope } from '../../auth/api-key.ts';
 import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, webhookDeliveries, webhookEndpoint } from '../../core/webhooks.ts';
 import type { WebhookEndpointRow } from '../../db/store.ts';
+import { iso, isoOrNull } from '../../format/time.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor, isSeq } from './cursor.ts';
 import type { RouteDoc } from './doc.ts';
 import { CreatedWebhookEndpoint, CreateWebhookRequest, DeliveriesQuery, DeliveryPage, WebhookEndpoint, WebhookIdParams, WebhookList } from './schemas.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 const endpointView = (row: WebhookEndpointRow): z.input<typeof WebhookEndpoint> => ({
   id: row.id,
