@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { testConfig } from '../src/config.ts';
+import { testConfig } from '../src/testing/index.ts';
 import { runSuppressionImport, startSuppressionImport } from '../src/core/suppression-import.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';

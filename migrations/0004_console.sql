@@ -87,13 +87,12 @@ CREATE TABLE `suppression_imports` (
 	`finished_at` integer
 );
 --> statement-breakpoint
--- Dashboard counters (src/db/schema/console-stats.ts), kept by triggers so that every write
--- path (API, pages, CLI, imports) counts in the same transaction as its change.
--- Insert-if-missing then UPDATE, with no conflict clause (a trigger's OR IGNORE would be
--- overridden by the policy of the statement that fired it, e.g. the stores' INSERT OR REPLACE
--- and upserts), and not an upsert: an upsert in a trigger made every insert into
--- the big tables slower as they grew (measured: 5,000 suppressions took 4.6 s on an empty list,
--- 13.8 s after 15,000), the same statement-journal cost the suppression store avoids.
+-- Dashboard counters (src/db/schema/console-stats.ts). The suppression and ledger counters are
+-- kept by the stores' write functions in the same unit of work (src/db/stores/console-stats.ts
+-- says why not by triggers: a trigger on those big tables made bulk adds slower as they grew).
+-- Subscription counts are kept by the triggers below (one row per contact and topic, written a
+-- row at a time), with insert-if-missing then UPDATE and no conflict clause (a trigger's
+-- OR IGNORE would be overridden by the policy of the statement that fired it).
 CREATE TRIGGER `stat_subscriptions_insert` AFTER INSERT ON `subscriptions`
 BEGIN
   INSERT INTO `stat_topic_status` (`topic_id`, `status`, `count`) SELECT new.`topic_id`, new.`status`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_topic_status` WHERE `topic_id` = new.`topic_id` AND `status` = new.`status`);
@@ -111,45 +110,6 @@ END;
 CREATE TRIGGER `stat_subscriptions_delete` AFTER DELETE ON `subscriptions`
 BEGIN
   UPDATE `stat_topic_status` SET `count` = `count` - 1 WHERE `topic_id` = old.`topic_id` AND `status` = old.`status`;
-END;
---> statement-breakpoint
-CREATE TRIGGER `stat_suppressions_insert` AFTER INSERT ON `suppressions`
-BEGIN
-  INSERT INTO `stat_suppression_reason` (`reason`, `count`) SELECT new.`reason`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_suppression_reason` WHERE `reason` = new.`reason`);
-  UPDATE `stat_suppression_reason` SET `count` = `count` + 1 WHERE `reason` = new.`reason`;
-  INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`) SELECT new.`created_at` / 86400000, new.`reason`, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_suppression_daily` WHERE `day` = new.`created_at` / 86400000 AND `reason` = new.`reason`);
-  UPDATE `stat_suppression_daily` SET `added` = `added` + 1 WHERE `day` = new.`created_at` / 86400000 AND `reason` = new.`reason`;
-END;
---> statement-breakpoint
-CREATE TRIGGER `stat_suppressions_update` AFTER UPDATE OF `reason` ON `suppressions`
-WHEN old.`reason` IS NOT new.`reason`
-BEGIN
-  UPDATE `stat_suppression_reason` SET `count` = `count` - 1 WHERE `reason` = old.`reason`;
-  INSERT INTO `stat_suppression_reason` (`reason`, `count`) SELECT new.`reason`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_suppression_reason` WHERE `reason` = new.`reason`);
-  UPDATE `stat_suppression_reason` SET `count` = `count` + 1 WHERE `reason` = new.`reason`;
-END;
---> statement-breakpoint
-CREATE TRIGGER `stat_suppressions_delete` AFTER DELETE ON `suppressions`
-BEGIN
-  UPDATE `stat_suppression_reason` SET `count` = `count` - 1 WHERE `reason` = old.`reason`;
-END;
---> statement-breakpoint
--- A removal is dated by its change-log row (the suppression row itself is gone by then).
-CREATE TRIGGER `stat_suppression_removed` AFTER INSERT ON `suppression_changes`
-WHEN new.`deleted` = 1
-BEGIN
-  INSERT INTO `stat_suppression_daily` (`day`, `reason`, `added`, `removed`) SELECT new.`changed_at` / 86400000, new.`reason`, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_suppression_daily` WHERE `day` = new.`changed_at` / 86400000 AND `reason` = new.`reason`);
-  UPDATE `stat_suppression_daily` SET `removed` = `removed` + 1 WHERE `day` = new.`changed_at` / 86400000 AND `reason` = new.`reason`;
-END;
---> statement-breakpoint
-CREATE TRIGGER `stat_ledger_unsubscribe` AFTER INSERT ON `consent_events`
-WHEN new.`action` = 'unsubscribe'
-BEGIN
-  INSERT INTO `stat_unsubscribe_daily` (`day`, `topic`, `source`, `count`) SELECT new.`at` / 86400000, coalesce(new.`topic`, '*'), new.`source`, 0 WHERE NOT EXISTS (SELECT 1 FROM `stat_unsubscribe_daily` WHERE `day` = new.`at` / 86400000 AND `topic` = coalesce(new.`topic`, '*') AND `source` = new.`source`);
-  UPDATE `stat_unsubscribe_daily` SET `count` = `count` + 1 WHERE `day` = new.`at` / 86400000 AND `topic` = coalesce(new.`topic`, '*') AND `source` = new.`source`;
-  INSERT INTO `stat_campaign_unsubscribe` (`campaign`, `count`, `last_at`) SELECT new.`campaign`, 0, new.`at`
-    WHERE new.`campaign` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `stat_campaign_unsubscribe` WHERE `campaign` = new.`campaign`);
-  UPDATE `stat_campaign_unsubscribe` SET `count` = `count` + 1, `last_at` = max(`last_at`, new.`at`) WHERE `campaign` = new.`campaign`;
 END;
 --> statement-breakpoint
 -- Back-fill the counters from the rows already there (one scan, at migration time only).

@@ -1,24 +1,25 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { createApiKey, API_SCOPES } from '../core/api-keys.ts';
-import { upsertContact } from '../core/contacts.ts';
+import { createApiKey, API_SCOPES, listApiKeys, revokeApiKey } from '../core/api-keys.ts';
+import { findContact, upsertContact } from '../core/contacts.ts';
 import { normalizeEmail } from '../core/email.ts';
-import { invalidInput, notFound } from '../core/errors.ts';
+import { invalidInput, notFound, OptboxError } from '../core/errors.ts';
 import { linksFor } from '../core/links.ts';
 import { verifyLedger } from '../core/ledger.ts';
 import { createOperator, operatorList } from '../core/operators.ts';
 import { runSuppressionImport, startSuppressionImport } from '../core/suppression-import.ts';
-import { generateSigningKey } from '../core/secrets.ts';
+import { rotateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
-import { createMailHook } from '../mail/hook.ts';
-import type { AppDeps } from '../routes/context.ts';
+import { knownScope } from '../core/topics.ts';
+import { iso } from '../format/time.ts';
+import type { Runtime } from '../runtime.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 interface Command {
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(deps: AppDeps, values: Values, args: string[], print: (line: string) => void): Promise<void>;
+  run(deps: Runtime, values: Values, args: string[], print: (line: string) => void): Promise<void>;
 }
 
 const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
@@ -29,204 +30,202 @@ function arg(args: string[], i: number, name: string): string {
   return value;
 }
 
-export const commands: Record<string, Command> = {};
+/** Every command, by name: a plain table, read by main.ts and usage(). */
+export const commands: Readonly<Record<string, Command>> = {
+  apikey: {
+    summary: `apikey create --name N [--scopes a,b]   create an API key (all scopes unless given: ${API_SCOPES.join(', ')}); the key is the last line
+    apikey list                              list keys (never the secret)
+    apikey revoke ID                         revoke a key`,
+    options: { name: { type: 'string' }, scopes: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const sub = arg(args, 0, 'subcommand');
+      if (sub === 'create') {
+        const created = await createApiKey(deps.core, { name: str(values.name) ?? '', scopes: list(values.scopes) });
+        print(`created API key ${created.id} with scopes ${created.scopes.join(',')}; it is shown only now:`);
+        print(created.key);
+      } else if (sub === 'list') {
+        for (const k of await listApiKeys(deps.core)) {
+          print(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]${k.revokedAt ? '  revoked' : ''}${k.lastUsedAt ? `  last used ${iso(k.lastUsedAt)}` : ''}`);
+        }
+      } else if (sub === 'revoke') {
+        const id = arg(args, 1, 'id');
+        await revokeApiKey(deps.core, id);
+        print(`revoked ${id}`);
+      } else throw invalidInput('subcommand', `unknown: ${sub}`);
+    },
+  },
 
-function add(name: string, command: Command) {
-  commands[name] = command;
-}
+  contact: {
+    summary: `contact add EMAIL [--topics a,b] [--locale nl|en]   add a contact subscribed to topics`,
+    options: { topics: { type: 'string' }, locale: { type: 'string' } },
+    async run(deps, values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'add') throw invalidInput('subcommand', 'expected add');
+      const locale = str(values.locale);
+      if (locale !== undefined && locale !== 'nl' && locale !== 'en') throw invalidInput('locale', 'must be nl or en');
+      const result = await upsertContact(deps.core, { email: arg(args, 1, 'email'), topics: list(values.topics), locale, source: 'cli', actor: 'cli' });
+      print(`${result.created ? 'added' : 'found'} contact ${result.contact.id}${result.subscribed.length ? `, subscribed to ${result.subscribed.join(', ')}` : ''}`);
+    },
+  },
 
-add('apikey', {
-  summary: `apikey create --name N [--scopes a,b]   create an API key (all scopes unless given: ${API_SCOPES.join(', ')}); the key is the last line
-  apikey list                              list keys (never the secret)
-  apikey revoke ID                         revoke a key`,
-  options: { name: { type: 'string' }, scopes: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const sub = arg(args, 0, 'subcommand');
-    if (sub === 'create') {
-      const created = await createApiKey(deps.core, { name: str(values.name) ?? '', scopes: list(values.scopes) });
-      print(`created API key ${created.id} with scopes ${created.scopes.join(',')}; it is shown only now:`);
-      print(created.key);
-    } else if (sub === 'list') {
-      for (const k of await deps.core.store.apiKeys.list()) {
-        print(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]${k.revokedAt ? '  revoked' : ''}${k.lastUsedAt ? `  last used ${new Date(k.lastUsedAt).toISOString()}` : ''}`);
+  link: {
+    summary: `link EMAIL --topic T [--campaign C]     print the unsubscribe and preferences URLs of a contact`,
+    options: { topic: { type: 'string' }, campaign: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const email = normalizeEmail(arg(args, 0, 'email'));
+      const topic = await knownScope(deps.core, str(values.topic), 'topic');
+      const contact = await findContact(deps.core, { email }).catch((err: unknown) => {
+        if (err instanceof OptboxError && err.code === 'not_found') throw notFound(`contact ${email} (add it with: optbox contact add ${email})`);
+        throw err;
+      });
+      const links = linksFor(deps.core, { contactId: contact.id, topic, campaign: str(values.campaign) });
+      print(`unsubscribe: ${links.unsubscribeUrl}`);
+      print(`preferences: ${links.preferencesUrl}`);
+    },
+  },
+
+  check: {
+    summary: `check EMAIL... [--topic T]              is an address suppressed (for a topic)?`,
+    options: { topic: { type: 'string' } },
+    async run(deps, values, args, print) {
+      if (args.length === 0) throw invalidInput('email', 'is required');
+      for (const r of await checkSuppressions(deps.core, { emails: args, topic: str(values.topic) })) {
+        print(`${r.email}  ${r.suppressed ? `suppressed (${r.reason}, scope ${r.scope})` : 'not suppressed'}`);
       }
-    } else if (sub === 'revoke') {
-      const id = arg(args, 1, 'id');
-      if (!(await deps.core.store.apiKeys.revoke(id, deps.core.clock.now()))) throw notFound(`active API key ${id}`);
-      print(`revoked ${id}`);
-    } else throw invalidInput('subcommand', `unknown: ${sub}`);
+    },
   },
-});
 
-add('contact', {
-  summary: `contact add EMAIL [--topics a,b] [--locale nl|en]   add a contact subscribed to topics`,
-  options: { topics: { type: 'string' }, locale: { type: 'string' } },
-  async run(deps, values, args, print) {
-    if (arg(args, 0, 'subcommand') !== 'add') throw invalidInput('subcommand', 'expected add');
-    const locale = str(values.locale);
-    if (locale !== undefined && locale !== 'nl' && locale !== 'en') throw invalidInput('locale', 'must be nl or en');
-    const result = await upsertContact(deps.core, { email: arg(args, 1, 'email'), topics: list(values.topics), locale, source: 'cli', actor: 'cli' });
-    print(`${result.created ? 'added' : 'found'} contact ${result.contact.id}${result.subscribed.length ? `, subscribed to ${result.subscribed.join(', ')}` : ''}`);
+  suppress: {
+    summary: `suppress EMAIL [--scope T] [--reason manual|bounce|complaint]   add to the suppression list`,
+    options: { scope: { type: 'string' }, reason: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const reason = str(values.reason) ?? 'manual';
+      if (!['manual', 'bounce', 'complaint'].includes(reason)) throw invalidInput('reason', 'must be manual, bounce or complaint');
+      const r = await suppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), reason: reason as 'manual', source: 'cli', actor: 'cli' });
+      print(r.created ? 'suppressed' : 'already suppressed');
+    },
   },
-});
 
-add('link', {
-  summary: `link EMAIL --topic T [--campaign C]     print the unsubscribe and preferences URLs of a contact`,
-  options: { topic: { type: 'string' }, campaign: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const email = normalizeEmail(arg(args, 0, 'email'));
-    const topic = str(values.topic) ?? '*';
-    if (topic !== '*' && !(await deps.core.store.topics.byId(topic))) throw invalidInput('topic', `unknown topic "${topic}"`);
-    const contact = await deps.core.store.contacts.byEmail(email);
-    if (!contact) throw notFound(`contact ${email} (add it with: optbox contact add ${email})`);
-    const links = linksFor(deps.core, { contactId: contact.id, topic, campaign: str(values.campaign) });
-    print(`unsubscribe: ${links.unsubscribeUrl}`);
-    print(`preferences: ${links.preferencesUrl}`);
+  unsuppress: {
+    summary: `unsuppress EMAIL [--scope T] [--override]   remove from the suppression list`,
+    options: { scope: { type: 'string' }, override: { type: 'boolean' } },
+    async run(deps, values, args, print) {
+      const r = await unsuppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), override: values.override === true, source: 'cli', actor: 'cli' });
+      print(`removed ${r.removed} suppression(s)`);
+    },
   },
-});
 
-add('check', {
-  summary: `check EMAIL... [--topic T]              is an address suppressed (for a topic)?`,
-  options: { topic: { type: 'string' } },
-  async run(deps, values, args, print) {
-    if (args.length === 0) throw invalidInput('email', 'is required');
-    for (const r of await checkSuppressions(deps.core, { emails: args, topic: str(values.topic) })) {
-      print(`${r.email}  ${r.suppressed ? `suppressed (${r.reason}, scope ${r.scope})` : 'not suppressed'}`);
-    }
+  ledger: {
+    summary: `ledger verify                            walk the consent ledger's hash chain`,
+    options: {},
+    async run(deps, _values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'verify') throw invalidInput('subcommand', 'expected verify');
+      const result = await verifyLedger(deps.core);
+      if (!result.ok) throw new Error(`ledger broken at row ${result.brokenAt}: ${result.problem}`);
+      print(`ledger intact: ${result.rows} rows, head ${result.head}`);
+    },
   },
-});
 
-add('suppress', {
-  summary: `suppress EMAIL [--scope T] [--reason manual|bounce|complaint]   add to the suppression list`,
-  options: { scope: { type: 'string' }, reason: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const reason = str(values.reason) ?? 'manual';
-    if (!['manual', 'bounce', 'complaint'].includes(reason)) throw invalidInput('reason', 'must be manual, bounce or complaint');
-    const r = await suppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), reason: reason as 'manual', source: 'cli', actor: 'cli' });
-    print(r.created ? 'suppressed' : 'already suppressed');
+  operator: {
+    summary: `operator create EMAIL --role admin|privacy|viewer   add a console operator; prints their one-time setup link
+    operator list                            list console operators`,
+    options: { role: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const sub = arg(args, 0, 'subcommand');
+      if (sub === 'create') {
+        const created = await createOperator(deps.core, { email: arg(args, 1, 'email'), role: str(values.role) ?? '', minutes: deps.config.admin.setupMinutes, actor: null });
+        print(`created ${created.role} ${created.email}; they choose a password with this link (works once, ${deps.config.admin.setupMinutes} minutes):`);
+        print(created.setupUrl);
+      } else if (sub === 'list') {
+        for (const o of await operatorList(deps.core)) print(`${o.id}  ${o.email}  ${o.role}${o.passwordHash ? '' : '  (setup pending)'}${o.disabledAt ? '  disabled' : ''}`);
+      } else throw invalidInput('subcommand', `unknown: ${sub}`);
+    },
   },
-});
 
-add('unsuppress', {
-  summary: `unsuppress EMAIL [--scope T] [--override]   remove from the suppression list`,
-  options: { scope: { type: 'string' }, override: { type: 'boolean' } },
-  async run(deps, values, args, print) {
-    const r = await unsuppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), override: values.override === true, source: 'cli', actor: 'cli' });
-    print(`removed ${r.removed} suppression(s)`);
+  import: {
+    summary: `import FILE.csv                          import suppressions from CSV (columns email, scope, reason, expires_at; as the export writes them)`,
+    options: {},
+    async run(deps, _values, args, print) {
+      const file = arg(args, 0, 'file');
+      const id = await startSuppressionImport(deps.core, { file, fileName: basename(file), operatorId: null });
+      // A progress bar on a terminal; nothing but the summary when piped or logged.
+      const tty = process.stderr.isTTY;
+      const started = performance.now();
+      const result = await runSuppressionImport(deps.core, {
+        id,
+        file,
+        actor: 'cli',
+        onProgress: tty
+          ? (p, total) => {
+              const share = total ? Math.min(1, p.bytesRead / total) : 1;
+              const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
+              process.stderr.write(`\r[${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ${p.rows.toLocaleString('en-US')} rows, ${p.failed.toLocaleString('en-US')} with errors `);
+            }
+          : undefined,
+      });
+      if (tty) process.stderr.write('\n');
+      for (const e of result.errors.slice(0, 20)) print(`line ${e.line}: ${e.field} ${e.message}`);
+      if (result.failed > 20) print(`… and ${result.failed - 20} more rows with errors`);
+      const secs = (performance.now() - started) / 1000;
+      print(`${result.status === 'done' ? 'imported' : `failed (${result.message})`}: ${result.rows} rows, ${result.created} added, ${result.existing} already on the list, ${result.failed} with errors, in ${secs.toFixed(1)} s`);
+      if (result.status === 'failed') throw invalidInput('file', result.message ?? 'could not be read');
+    },
   },
-});
 
-add('ledger', {
-  summary: `ledger verify                            walk the consent ledger's hash chain`,
-  options: {},
-  async run(deps, _values, args, print) {
-    if (arg(args, 0, 'subcommand') !== 'verify') throw invalidInput('subcommand', 'expected verify');
-    const result = await verifyLedger(deps.core);
-    if (!result.ok) throw new Error(`ledger broken at row ${result.brokenAt}: ${result.problem}`);
-    print(`ledger intact: ${result.rows} rows, head ${result.head}`);
+  keys: {
+    summary: `keys rotate                              add a new link-signing key (active at next start; old links keep working)`,
+    options: {},
+    async run(deps, _values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'rotate') throw invalidInput('subcommand', 'expected rotate');
+      const key = rotateSigningKey(deps.core);
+      print(`added signing key ${key.kid}; restart the server to sign with it${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
+    },
   },
-});
 
-add('operator', {
-  summary: `operator create EMAIL --role admin|privacy|viewer   add a console operator; prints their one-time setup link
-  operator list                            list console operators`,
-  options: { role: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const sub = arg(args, 0, 'subcommand');
-    if (sub === 'create') {
-      const created = await createOperator(deps.core, { email: arg(args, 1, 'email'), role: str(values.role) ?? '', minutes: deps.config.admin.setupMinutes, actor: null });
-      print(`created ${created.role} ${created.email}; they choose a password with this link (works once, ${deps.config.admin.setupMinutes} minutes):`);
-      print(created.setupUrl);
-    } else if (sub === 'list') {
-      for (const o of await operatorList(deps.core)) print(`${o.id}  ${o.email}  ${o.role}${o.passwordHash ? '' : '  (setup pending)'}${o.disabledAt ? '  disabled' : ''}`);
-    } else throw invalidInput('subcommand', `unknown: ${sub}`);
-  },
-});
-
-add('import', {
-  summary: `import FILE.csv                          import suppressions from CSV (columns email, scope, reason, expires_at; as the export writes them)`,
-  options: {},
-  async run(deps, _values, args, print) {
-    const file = arg(args, 0, 'file');
-    const id = await startSuppressionImport(deps.core, { file, fileName: basename(file), operatorId: null });
-    // A progress bar on a terminal; nothing but the summary when piped or logged.
-    const tty = process.stderr.isTTY;
-    const started = performance.now();
-    const result = await runSuppressionImport(deps.core, {
-      id,
-      file,
-      actor: 'cli',
-      onProgress: tty
-        ? (p, total) => {
-            const share = total ? Math.min(1, p.bytesRead / total) : 1;
-            const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-            process.stderr.write(`\r[${bar}] ${(share * 100).toFixed(0).padStart(3)}%  ${p.rows.toLocaleString('en-US')} rows, ${p.failed.toLocaleString('en-US')} with errors `);
-          }
-        : undefined,
-    });
-    if (tty) process.stderr.write('\n');
-    for (const e of result.errors.slice(0, 20)) print(`line ${e.line}: ${e.field} ${e.message}`);
-    if (result.failed > 20) print(`… and ${result.failed - 20} more rows with errors`);
-    const secs = (performance.now() - started) / 1000;
-    print(`${result.status === 'done' ? 'imported' : `failed (${result.message})`}: ${result.rows} rows, ${result.created} added, ${result.existing} already on the list, ${result.failed} with errors, in ${secs.toFixed(1)} s`);
-    if (result.status === 'failed') throw invalidInput('file', result.message ?? 'could not be read');
-  },
-});
-
-add('keys', {
-  summary: `keys rotate                              add a new link-signing key (active at next start; old links keep working)`,
-  options: {},
-  async run(deps, _values, args, print) {
-    if (arg(args, 0, 'subcommand') !== 'rotate') throw invalidInput('subcommand', 'expected rotate');
-    const key = generateSigningKey(deps.core.store.secrets, deps.core.clock.now());
-    print(`added signing key ${key.kid}; restart the server to sign with it${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
-  },
-});
-
-add('mail', {
-  summary: `mail templates                           compile the mail templates (and TEMPLATES_DIR's) and list them
-  mail preview EMAIL --template N (--topic T | --transactional) [--data JSON] [--subject S] [--html FILE]
-                                           what the mail hook would send: the decision, headers and text (HTML to FILE)`,
-  options: { template: { type: 'string' }, topic: { type: 'string' }, transactional: { type: 'boolean' }, data: { type: 'string' }, subject: { type: 'string' }, html: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const sub = arg(args, 0, 'subcommand');
-    const hook = await createMailHook({ runtime: deps });
-    if (sub === 'templates') {
-      print(`templates compiled: ${hook.templates().join(', ')}${deps.config.mail.templatesDir ? ` (TEMPLATES_DIR ${deps.config.mail.templatesDir} over the built-in ones)` : ''}`);
-      return;
-    }
-    if (sub !== 'preview') throw invalidInput('subcommand', 'expected templates or preview');
-    let data: Record<string, unknown> = {};
-    if (str(values.data) !== undefined) {
-      try {
-        data = JSON.parse(str(values.data)!) as Record<string, unknown>;
-      } catch {
-        throw invalidInput('data', 'is not JSON');
+  mail: {
+    summary: `mail templates                           compile the mail templates (and TEMPLATES_DIR's) and list them
+    mail preview EMAIL --template N (--topic T | --transactional) [--data JSON] [--subject S] [--html FILE]
+                                             what the mail hook would send: the decision, headers and text (HTML to FILE)`,
+    options: { template: { type: 'string' }, topic: { type: 'string' }, transactional: { type: 'boolean' }, data: { type: 'string' }, subject: { type: 'string' }, html: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const sub = arg(args, 0, 'subcommand');
+      const hook = await deps.mail.hook();
+      if (sub === 'templates') {
+        print(`templates compiled: ${hook.templates().join(', ')}${deps.config.mail.templatesDir ? ` (TEMPLATES_DIR ${deps.config.mail.templatesDir} over the built-in ones)` : ''}`);
+        return;
       }
-    }
-    const result = await hook.prepare({
-      to: arg(args, 1, 'email'),
-      template: str(values.template) ?? '',
-      topic: str(values.topic),
-      transactional: values.transactional === true ? true : undefined,
-      subject: str(values.subject),
-      data,
-    });
-    if (!result.send) {
-      print(`not sent: ${result.reason} (scope ${result.scope})`);
-      return;
-    }
-    print(`Subject: ${result.subject}`);
-    for (const [name, value] of Object.entries(result.headers)) print(`${name}: ${value}`);
-    print('');
-    print(result.text);
-    const file = str(values.html);
-    if (file) {
-      writeFileSync(file, result.html);
-      print(`HTML written to ${file}`);
-    }
+      if (sub !== 'preview') throw invalidInput('subcommand', 'expected templates or preview');
+      let data: Record<string, unknown> = {};
+      if (str(values.data) !== undefined) {
+        try {
+          data = JSON.parse(str(values.data)!) as Record<string, unknown>;
+        } catch {
+          throw invalidInput('data', 'is not JSON');
+        }
+      }
+      const result = await hook.prepare({
+        to: arg(args, 1, 'email'),
+        template: str(values.template) ?? '',
+        topic: str(values.topic),
+        transactional: values.transactional === true ? true : undefined,
+        subject: str(values.subject),
+        data,
+      });
+      if (!result.send) {
+        print(`not sent: ${result.reason} (scope ${result.scope})`);
+        return;
+      }
+      print(`Subject: ${result.subject}`);
+      for (const [name, value] of Object.entries(result.headers)) print(`${name}: ${value}`);
+      print('');
+      print(result.text);
+      const file = str(values.html);
+      if (file) {
+        writeFileSync(file, result.html);
+        print(`HTML written to ${file}`);
+      }
+    },
   },
-});
+};
 
 export function usage(): string {
   return `usage: optbox <command> [options]   (reads the same environment as the server: DATABASE_PATH, …)\n\n${Object.values(commands)

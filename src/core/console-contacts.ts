@@ -1,5 +1,6 @@
 import type { ConsentEventRow, ContactRow } from '../db/store.ts';
-import { contactById, topicStatuses } from './contacts.ts';
+import { contactById } from './contact.ts';
+import { topicStatuses } from './contacts.ts';
 import type { CoreDeps } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { OptboxError } from './errors.ts';

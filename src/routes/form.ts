@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
-import { OptboxError } from '../core/errors.ts';
+import { invalidInput, OptboxError } from '../core/errors.ts';
 
+/** The text fields of a form post by name; a repeated field is a list. */
 export type FormBody = Record<string, string | string[]>;
 
-/** A urlencoded or multipart form of text fields; invalid_input when it is anything else. */
+/** The fields of an HTML form post (urlencoded or multipart); a repeated field becomes a list. Files are refused. */
 export async function readForm(c: Context): Promise<FormBody> {
   const type = c.req.header('content-type') ?? '';
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) throw new OptboxError('unsupported_media_type', 'expected a form');
@@ -19,4 +20,12 @@ export async function readForm(c: Context): Promise<FormBody> {
   } catch {
     throw new OptboxError('invalid_input', 'the form could not be read');
   }
+}
+
+/** A field that may be given once or repeated, as a list. */
+export const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** A form field whose value is not one the page offered. */
+export function notAChoice(field: string): never {
+  throw invalidInput(field, 'not one of the choices');
 }

@@ -1,20 +1,20 @@
 import { Hono } from 'hono';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { storeHealthy } from '../core/health.ts';
 import { projectPath } from '../paths.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 
-const stylesheet = (file: string) => {
-  const body = readFileSync(projectPath(`views/assets/${file}`));
-  return { body, tag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
-};
-const sheets = { 'optbox.css': stylesheet('optbox.css'), 'console.css': stylesheet('console.css') };
-
-/** Health for load balancers and the stylesheet of the public pages. */
+/** Health for load balancers, and the stylesheets of the public pages and the console. */
 export function createOpsRoutes(deps: AppDeps) {
+  const stylesheet = (file: string) => {
+    const body = readFileSync(projectPath(`views/assets/${file}`));
+    return { body, tag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
+  };
+  const sheets = { 'optbox.css': stylesheet('optbox.css'), 'console.css': stylesheet('console.css') };
   return new Hono<AppEnv>()
     .get('/healthz', (c) => {
-      const ok = deps.core.store.healthy();
+      const ok = storeHealthy(deps.core);
       return c.json({ status: ok ? 'ok' : 'unavailable' }, ok ? 200 : 503);
     })
     .get('/assets/:file{(optbox|console)\\.css}', (c) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardOf } from '../../src/core/console-dashboard.ts';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { eraseContact } from '../../src/core/erasure.ts';
-import { suppress, unsuppress } from '../../src/core/suppressions.ts';
+import { suppress, suppressMany, unsuppress } from '../../src/core/suppressions.ts';
 import { unsubscribe } from '../../src/core/subscriptions.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { consoleGet, signedInOperator } from '../helpers/console.ts';
@@ -18,7 +18,7 @@ afterAll(() => t.close());
 const oneClick = (path: string) => t.app.request(path, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
 describe('dashboard counters', () => {
-  it('follow every change in the same unit of work: subscriptions, unsubscribes by day, source and campaign, suppressions', async () => {
+  it('follow every change in the same unit of work: subscriptions, unsubscribes by day, source and campaign, suppressions (one by one, replaced, in bulk, lifted, erased)', async () => {
     const a = await t.linkFor('a@example.com', 'newsletter', { campaign: 'spring' });
     const b = await t.linkFor('b@example.com', 'newsletter', { campaign: 'spring' });
     const c = await t.linkFor('c@example.com', 'marketing', { campaign: 'summer' });
@@ -35,6 +35,10 @@ describe('dashboard counters', () => {
     await unsuppress(t.core, { email: 'bounce@example.net', source: 'api' });
     await suppress(t.core, { email: 'x@example.net', reason: 'complaint', source: 'api' });
     await eraseContact(t.core, { contactId: b.contact.id, source: 'api' });
+    // A soft bounce replaced by a complaint moves between reasons; a bulk add counts each new row once.
+    await suppress(t.core, { email: 'soft@example.net', reason: 'bounce', source: 'api', expiresAt: t.clock.now() + DAY });
+    await suppress(t.core, { email: 'soft@example.net', reason: 'complaint', source: 'api' });
+    await suppressMany(t.core, { items: [{ email: 'm1@example.net', reason: 'manual' }, { email: 'm2@example.net', reason: 'manual' }, { email: 'x@example.net', reason: 'manual' }], source: 'import' });
 
     view = await dashboardOf(t.core, { days: 90, campaigns: 10 });
     expect(view.topics.find((x) => x.id === 'newsletter')).toMatchObject({ subscribed: 0, unsubscribed: 1 }); // b erased: its rows went
@@ -53,6 +57,7 @@ describe('dashboard counters', () => {
     expect(Object.fromEntries(view.suppressionsByReason.map((r) => [r.reason, r.count]))).toEqual(byReason);
     expect(view.suppressionsTotal).toBe(rows.length);
     expect(view.suppressionGrowth.at(-1)).toBe(rows.length);
+    expect(byReason).toMatchObject({ complaint: 2, manual: 2 });
     expect(view.suppressionGrowth.at(-2)).toBe(2); // a and b unsubscribed yesterday
     expect(view.suppressionGrowth[0]).toBe(0);
   });

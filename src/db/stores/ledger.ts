@@ -2,6 +2,7 @@ import { asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import { consentEvents, consentTexts, type ConsentEventRow } from '../schema/index.ts';
 import { GENESIS_HASH, ledgerHash } from '../ledger-chain.ts';
+import type { CounterSync } from './console-stats.ts';
 
 export interface LedgerEventInput {
   at: number;
@@ -23,7 +24,7 @@ export type LedgerVerification =
   | { ok: true; rows: number; head: string }
   | { ok: false; rows: number; brokenAt: number; problem: string };
 
-export function createLedgerStore(orm: Orm) {
+export function createLedgerStore(orm: Orm, counters: CounterSync) {
   // Raw prepared statements: appended thousands of times per unit in a bulk add.
   const last = orm.$client.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1');
 
@@ -55,47 +56,51 @@ export function createLedgerStore(orm: Orm) {
     };
     const row = { ...base, hash: ledgerHash(base) };
     insert.run(row);
+    counters.ledgerAppended(row);
     return row;
   }
 
   return {
-    appendSync,
+    /** For other stores, inside their units of work. */
+    sync: { appendSync },
+    store: {
+      async forContact(contactId: string): Promise<ConsentEventRow[]> {
+        return orm.select().from(consentEvents).where(eq(consentEvents.contactId, contactId)).orderBy(asc(consentEvents.id)).all();
+      },
 
-    async forContact(contactId: string): Promise<ConsentEventRow[]> {
-      return orm.select().from(consentEvents).where(eq(consentEvents.contactId, contactId)).orderBy(asc(consentEvents.id)).all();
-    },
+      /** The consent wordings with these ids (what each person was shown), by id. */
+      async consentTexts(ids: string[]): Promise<Map<string, { locale: string; policyVersion: string; text: string }>> {
+        if (ids.length === 0) return new Map();
+        const rows = orm.select().from(consentTexts).where(inArray(consentTexts.id, ids)).all();
+        return new Map(rows.map((r) => [r.id, { locale: r.locale, policyVersion: r.policyVersion, text: r.text }]));
+      },
 
-    /** The consent wordings with these ids (what each person was shown), by id. */
-    async consentTexts(ids: string[]): Promise<Map<string, { locale: string; policyVersion: string; text: string }>> {
-      if (ids.length === 0) return new Map();
-      const rows = orm.select().from(consentTexts).where(inArray(consentTexts.id, ids)).all();
-      return new Map(rows.map((r) => [r.id, { locale: r.locale, policyVersion: r.policyVersion, text: r.text }]));
-    },
-
-    /** Walk the whole chain in id order, in pages, recomputing every hash. */
-    async verify(): Promise<LedgerVerification> {
-      let prevHash = GENESIS_HASH;
-      let expectedId = 1;
-      let rows = 0;
-      const page = 5000;
-      for (let after = 0; ; ) {
-        const batch = orm.select().from(consentEvents).where(gt(consentEvents.id, after)).orderBy(asc(consentEvents.id)).limit(page).all();
-        for (const row of batch) {
-          rows++;
-          if (row.id !== expectedId) return { ok: false, rows, brokenAt: row.id, problem: `row ${expectedId} is missing` };
-          if (row.prevHash !== prevHash) return { ok: false, rows, brokenAt: row.id, problem: 'previous hash does not match' };
-          const { hash, ...rest } = row;
-          if (ledgerHash(rest) !== hash) return { ok: false, rows, brokenAt: row.id, problem: 'row content does not match its hash' };
-          prevHash = hash;
-          expectedId++;
+      /** Walk the whole chain in id order, in pages, recomputing every hash. */
+      async verify(): Promise<LedgerVerification> {
+        let prevHash = GENESIS_HASH;
+        let expectedId = 1;
+        let rows = 0;
+        const page = 5000;
+        for (let after = 0; ; ) {
+          const batch = orm.select().from(consentEvents).where(gt(consentEvents.id, after)).orderBy(asc(consentEvents.id)).limit(page).all();
+          for (const row of batch) {
+            rows++;
+            if (row.id !== expectedId) return { ok: false, rows, brokenAt: row.id, problem: `row ${expectedId} is missing` };
+            if (row.prevHash !== prevHash) return { ok: false, rows, brokenAt: row.id, problem: 'previous hash does not match' };
+            const { hash, ...rest } = row;
+            if (ledgerHash(rest) !== hash) return { ok: false, rows, brokenAt: row.id, problem: 'row content does not match its hash' };
+            prevHash = hash;
+            expectedId++;
+          }
+          if (batch.length < page) break;
+          after = batch[batch.length - 1]!.id;
+          await new Promise((r) => setImmediate(r)); // let requests through on a long chain
         }
-        if (batch.length < page) break;
-        after = batch[batch.length - 1]!.id;
-        await new Promise((r) => setImmediate(r)); // let requests through on a long chain
-      }
-      return { ok: true, rows, head: prevHash };
+        return { ok: true, rows, head: prevHash };
+      },
     },
   };
 }
 
-export type LedgerStore = ReturnType<typeof createLedgerStore>;
+export type LedgerStore = ReturnType<typeof createLedgerStore>['store'];
+export type LedgerSync = ReturnType<typeof createLedgerStore>['sync'];

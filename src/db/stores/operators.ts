@@ -1,7 +1,7 @@
-import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
+import { QueuedSessionAdapter } from './lucia-adapter.ts';
 import { auditEvents, operatorSessions, operatorSetupTokens, operators, type AuditEventRow, type OperatorRow, type OperatorSessionRow } from '../schema/index.ts';
 
 export type OperatorRole = OperatorRow['role'];
@@ -21,7 +21,7 @@ export interface AuditInput {
  * write queue and writes its audit line in the same unit.
  */
 export function createOperatorStore(orm: Orm, transact: RunInTransaction) {
-  const adapter = new DrizzleSQLiteAdapter(orm, operatorSessions, operators);
+  const adapter = new QueuedSessionAdapter(orm, transact, operatorSessions, operators);
   const auditSync = (input: AuditInput) =>
     orm.insert(auditEvents).values({ at: input.at, operatorId: input.operatorId, action: input.action, target: input.target ?? null, detail: input.detail ? JSON.stringify(input.detail) : null }).run();
 

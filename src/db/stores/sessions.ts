@@ -1,19 +1,18 @@
-import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle';
-import type { DatabaseSession, DatabaseUser } from 'lucia';
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { contacts, pendingEmailChanges, subscriberSessions, usedLinkTokens } from '../schema/index.ts';
-import type { LedgerEventInput, LedgerStore } from './ledger.ts';
-import type { SuppressionStore } from './suppressions.ts';
+import { QueuedSessionAdapter } from './lucia-adapter.ts';
+import type { LedgerEventInput, LedgerSync } from './ledger.ts';
+import type { SuppressionSync } from './suppressions.ts';
 
 /**
  * Storage for the preference center's sign-in: lucia's session adapter over the subscriber
  * session table (SQL stays in src/db/; src/auth/ only gets the adapter), single-use link ids,
  * and pending address changes.
  */
-export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressions: SuppressionStore) {
-  const adapter = new PreparedSessionAdapter(orm);
+export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger: LedgerSync, suppressions: SuppressionSync) {
+  const adapter = new QueuedSessionAdapter(orm, transact, subscriberSessions, contacts);
   const used = orm.select({ jti: usedLinkTokens.jti }).from(usedLinkTokens).where(eq(usedLinkTokens.jti, sql.placeholder('jti'))).prepare();
 
   return {
@@ -70,36 +69,6 @@ export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger:
       });
     },
   };
-}
-
-/**
- * lucia's drizzle adapter, with the one read every page makes (session and user by id) as a
- * prepared statement: the stock adapter builds and prepares two queries per request, which cost
- * more than rendering the page. Writes (create, extend, delete) stay the adapter's own.
- */
-class PreparedSessionAdapter extends DrizzleSQLiteAdapter {
-  private readonly sessionAndUser;
-
-  constructor(orm: Orm) {
-    super(orm, subscriberSessions, contacts);
-    this.sessionAndUser = orm
-      .select({ session: subscriberSessions, user: contacts })
-      .from(subscriberSessions)
-      .innerJoin(contacts, eq(subscriberSessions.userId, contacts.id))
-      .where(eq(subscriberSessions.id, sql.placeholder('id')))
-      .prepare();
-  }
-
-  override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    const row = this.sessionAndUser.get({ id: sessionId });
-    if (!row) return [null, null];
-    const { id, userId, expiresAt, ...sessionAttributes } = row.session;
-    const { id: uid, ...userAttributes } = row.user;
-    return [
-      { id, userId, expiresAt: new Date(expiresAt * 1000), attributes: sessionAttributes },
-      { id: uid, attributes: userAttributes },
-    ];
-  }
 }
 
 export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,12 +1,12 @@
-import type Database from 'better-sqlite3';
-import { asc, eq } from 'drizzle-orm';
-import { cachedWhileUnchanged } from '../cache.ts';
+import { asc, eq, max } from 'drizzle-orm';
+import { cachedWhileUnchanged, type DataVersion } from '../cache.ts';
 import type { Orm } from '../client.ts';
 import { topics, type TopicRow } from '../schema/index.ts';
+import type { RunInTransaction } from '../write-queue.ts';
 
 /** Topics are read on every check and every page; they change rarely, so they are cached. */
-export function createTopicStore(orm: Orm, sqlite: Database.Database) {
-  const cache = cachedWhileUnchanged(sqlite, () => {
+export function createTopicStore(orm: Orm, transact: RunInTransaction, version: DataVersion) {
+  const cache = cachedWhileUnchanged(version, () => {
     const rows = orm.select().from(topics).orderBy(asc(topics.position), asc(topics.id)).all();
     return { rows, byId: new Map(rows.map((t) => [t.id, t])) };
   });
@@ -19,14 +19,16 @@ export function createTopicStore(orm: Orm, sqlite: Database.Database) {
     },
     /** A new topic (operators add their own beside the defaults). False when the id is taken. */
     async create(topic: Omit<TopicRow, 'position'>): Promise<boolean> {
-      const position = (cache.get().rows.at(-1)?.position ?? 0) + 1;
-      const added = orm.insert(topics).values({ ...topic, position }).onConflictDoNothing().run().changes > 0;
+      const added = await transact(() => {
+        const last = orm.select({ position: max(topics.position) }).from(topics).get()?.position ?? 0;
+        return orm.insert(topics).values({ ...topic, position: last + 1 }).onConflictDoNothing().run().changes > 0;
+      });
       cache.invalidate();
       return added;
     },
     /** An operator setting: subscribing to the topic needs a confirmed address (double opt-in). */
     async setDoubleOptIn(id: string, on: boolean): Promise<boolean> {
-      const changed = orm.update(topics).set({ doubleOptIn: on }).where(eq(topics.id, id)).run().changes > 0;
+      const changed = await transact(() => orm.update(topics).set({ doubleOptIn: on }).where(eq(topics.id, id)).run().changes > 0);
       cache.invalidate();
       return changed;
     },

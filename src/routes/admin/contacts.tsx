@@ -2,14 +2,15 @@ import { Hono } from 'hono';
 import { contactDossier, searchContacts } from '../../core/console-contacts.ts';
 import { updateContact } from '../../core/contacts.ts';
 import { eraseContact } from '../../core/erasure.ts';
-import { OptboxError } from '../../core/errors.ts';
+import { invalidInput, OptboxError } from '../../core/errors.ts';
 import { recordAudit } from '../../core/operators.ts';
 import { exportContactData } from '../../core/preferences.ts';
 import { suppress, unsuppress } from '../../core/suppressions.ts';
 import { ContactPage, ContactSearchPage } from '../../../views/admin/contacts.tsx';
 import { requestEvidence } from '../client-ip.ts';
 import type { AppDeps } from '../context.ts';
-import { field, list, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
+import { list, notAChoice } from '../form.ts';
+import { field, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
 
 const NOTICES: Record<string, string> = {
   topics: 'Topics saved.',
@@ -50,7 +51,7 @@ export function createContactRoutes(deps: AppDeps, k: ConsoleKit) {
     const body = c.get('form');
     const shown = list(body.shown);
     const on = new Set(list(body.topic));
-    for (const id of on) if (!shown.includes(id)) throw new OptboxError('invalid_input', 'topic: a topic was switched that the page did not show', [{ field: 'topic', message: 'not shown' }]);
+    for (const id of on) if (!shown.includes(id)) throw invalidInput('topic', 'a topic was switched that the page did not show');
     const { topics } = await contactDossier(core, param(c, 'id'));
     // Only what changed: re-saving a page must not write ledger rows for topics left alone.
     const changes: Record<string, boolean> = {};
@@ -68,7 +69,7 @@ export function createContactRoutes(deps: AppDeps, k: ConsoleKit) {
     const body = c.get('form');
     const pause = field(body, 'pause');
     const days = pause === 'keep' ? undefined : ({ '0': 0, '30': 30, '90': 90, '365': 365 } as Record<string, number>)[pause];
-    if (pause !== 'keep' && days === undefined) throw new OptboxError('invalid_input', 'pause: not one of the choices', [{ field: 'pause', message: 'not one of the choices' }]);
+    if (pause !== 'keep' && days === undefined) notAChoice('pause');
     await updateContact(core, {
       id: param(c, 'id'),
       noProfiling: body.noProfiling === '1',
@@ -81,7 +82,7 @@ export function createContactRoutes(deps: AppDeps, k: ConsoleKit) {
   k.add(r, 'POST', '/admin/contacts/:id/suppress', 'contacts', async (c) => {
     const body = c.get('form');
     const reason = field(body, 'reason');
-    if (reason !== 'manual' && reason !== 'bounce' && reason !== 'complaint') throw new OptboxError('invalid_input', 'reason: not one of the choices', [{ field: 'reason', message: 'not one of the choices' }]);
+    if (reason !== 'manual' && reason !== 'bounce' && reason !== 'complaint') notAChoice('reason');
     const note = field(body, 'note', { max: 300 });
     const { contact } = await contactDossier(core, param(c, 'id'));
     if (!contact.email) throw new OptboxError('conflict', 'the contact is erased');
@@ -114,7 +115,7 @@ export function createContactRoutes(deps: AppDeps, k: ConsoleKit) {
   });
 
   k.add(r, 'POST', '/admin/contacts/:id/erase', 'contacts', async (c) => {
-    if (c.get('form').confirm !== 'yes') throw new OptboxError('invalid_input', 'confirm: tick the box to erase', [{ field: 'confirm', message: 'tick the box to erase' }]);
+    if (c.get('form').confirm !== 'yes') throw invalidInput('confirm', 'tick the box to erase');
     await eraseContact(core, { contactId: param(c, 'id'), ...by(c) });
     return k.seeOther(c, page(param(c, 'id'), 'erased'));
   });

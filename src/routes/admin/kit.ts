@@ -4,7 +4,8 @@ import { createOperatorAuth, type OperatorSession } from '../../auth/operators.t
 import { createPasswordHasher, type PasswordHasher } from '../../auth/passwords.ts';
 import { createRateLimiter } from '../../auth/rate-limit.ts';
 import { allows, type Permission } from '../../auth/roles.ts';
-import { OptboxError } from '../../core/errors.ts';
+import { invalidInput, OptboxError } from '../../core/errors.ts';
+import { operatorSessionStorage } from '../../core/sessions.ts';
 import type { ConsoleViewer } from '../../../views/admin/layout.tsx';
 import type { AppDeps } from '../context.ts';
 import { readForm, type FormBody } from '../form.ts';
@@ -30,7 +31,7 @@ type Method = 'GET' | 'POST';
  */
 export function createConsoleKit(deps: AppDeps, options: { passwords?: PasswordHasher | undefined } = {}) {
   const { core, config } = deps;
-  const auth = createOperatorAuth(core.store.operators.luciaAdapter, {
+  const auth = createOperatorAuth(operatorSessionStorage(core), {
     secure: config.publicUrl.startsWith('https:'),
     idleMinutes: config.admin.sessionIdleMinutes,
     absoluteHours: config.admin.sessionMaxHours,
@@ -125,12 +126,10 @@ export type ConsoleKit = ReturnType<typeof createConsoleKit>;
 export function field(body: FormBody, name: string, options: { max?: number; optional?: boolean } = {}): string {
   const v = body[name];
   const s = typeof v === 'string' ? v.trim() : '';
-  if (!s && !options.optional) throw new OptboxError('invalid_input', `${name}: is required`, [{ field: name, message: 'is required' }]);
-  if (s.length > (options.max ?? 500)) throw new OptboxError('invalid_input', `${name}: is too long`, [{ field: name, message: 'is too long' }]);
+  if (!s && !options.optional) throw invalidInput(name, 'is required');
+  if (s.length > (options.max ?? 500)) throw invalidInput(name, 'is too long');
   return s;
 }
-
-export const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** A path parameter of a console route (registered through `add`, so Hono cannot type it). */
 export function param(c: ConsoleContext, name: string): string {

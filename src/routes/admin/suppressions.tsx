@@ -10,10 +10,12 @@ import { pipeline } from 'node:stream/promises';
 import { OptboxError } from '../../core/errors.ts';
 import { recordAudit } from '../../core/operators.ts';
 import { importJob, recentImports, runSuppressionImport, startSuppressionImport } from '../../core/suppression-import.ts';
-import { exportSuppressions, suppress, unsuppress } from '../../core/suppressions.ts';
+import { browseSuppressions, exportSuppressions, suppress, unsuppress } from '../../core/suppressions.ts';
+import { allTopics } from '../../core/topics.ts';
 import { ImportPage, ImportProgressPage, SOURCES, SuppressionsPage } from '../../../views/admin/suppressions.tsx';
 import { requestEvidence } from '../client-ip.ts';
 import type { AppDeps } from '../context.ts';
+import { notAChoice } from '../form.ts';
 import { field, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
 
 const PAGE = 50;
@@ -28,7 +30,7 @@ export function createSuppressionRoutes(deps: AppDeps, k: ConsoleKit) {
 
   k.add(r, 'GET', '/admin/suppressions', 'read', async (c) => {
     const q = c.req.query();
-    const topics = await core.store.topics.all();
+    const topics = await allTopics(core);
     const pick = (v: string | undefined, allowed: string[]) => (v && allowed.includes(v) ? v : '');
     const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(Date.parse(v)) ? v : '');
     const filter = {
@@ -39,7 +41,8 @@ export function createSuppressionRoutes(deps: AppDeps, k: ConsoleKit) {
       to: day(q.to),
     };
     const before = q.before && /^\d{1,15}$/.test(q.before) ? Number(q.before) : undefined;
-    const rows = await core.store.suppressionBrowse.page(
+    const rows = await browseSuppressions(
+      core,
       { reason: filter.reason || undefined, scope: filter.scope || undefined, source: filter.source || undefined, from: filter.from ? Date.parse(filter.from) : undefined, to: filter.to ? Date.parse(filter.to) + DAY : undefined, before },
       PAGE + 1,
     );
@@ -52,7 +55,7 @@ export function createSuppressionRoutes(deps: AppDeps, k: ConsoleKit) {
   k.add(r, 'POST', '/admin/suppressions/add', 'suppressions', async (c) => {
     const body = c.get('form');
     const reason = field(body, 'reason');
-    if (reason !== 'manual' && reason !== 'bounce' && reason !== 'complaint') throw new OptboxError('invalid_input', 'reason: not one of the choices', [{ field: 'reason', message: 'not one of the choices' }]);
+    if (reason !== 'manual' && reason !== 'bounce' && reason !== 'complaint') notAChoice('reason');
     const note = field(body, 'note', { max: 300 });
     const email = field(body, 'email', { max: 254 });
     const scope = field(body, 'scope', { max: 100 });

@@ -1,8 +1,9 @@
-import type { Db } from './client.ts';
+import type { Db } from '../src/db/client.ts';
 
 /**
- * Helpers for the benchmarks (bench/*.bench.ts), kept here because SQL lives only in src/db.
- * Not used by the server.
+ * Raw seeding and baselines for the benchmarks: they write straight into the tables (as the
+ * foundation bench does), because going through the API would measure the wrong thing. The
+ * server never uses them.
  */
 
 /**
@@ -40,7 +41,8 @@ export function insertSuppressionsBare(db: Db, rows: Array<{ key: Buffer; email:
 /**
  * Insert `count` ledger rows straight into consent_events (the dashboard bench): unsubscribes
  * and subscribes spread over `days` days before `at`, over topics, sources and campaigns. The
- * hashes are placeholders (the chain is not what this measures); the counter triggers run.
+ * hashes are placeholders (the chain is not what this measures); raw inserts keep no
+ * counters, so the caller recounts them (recountDashboard).
  */
 export function seedLedger(db: Db, count: number, at: number, days: number): void {
   const last = db.sqlite.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM consent_events').get()!.id;
