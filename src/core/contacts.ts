@@ -5,6 +5,7 @@ import { normalizeEmail } from './email.ts';
 import { invalidInput, notFound, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
 import { unsubscribe } from './subscriptions.ts';
+import { fieldPath } from './validation.ts';
 
 export interface UpsertContactInput {
   email: string;
@@ -133,7 +134,7 @@ export async function updateContact(deps: CoreDeps, input: UpdateContactInput): 
   const now = deps.clock.now();
   const topicChanges = Object.entries(input.topics ?? {});
   for (const [id] of topicChanges) {
-    if (!(await deps.store.topics.byId(id))) throw invalidInput(`topics.${id}`, `unknown topic "${id}"`);
+    if (!(await deps.store.topics.byId(id))) throw invalidInput(fieldPath(['topics', id]), `unknown topic "${id}"`);
   }
   if (input.pausedUntil != null && input.pausedUntil <= now) throw invalidInput('pausedUntil', 'lies in the past');
   const base = { source: input.source, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) };

@@ -15,7 +15,7 @@ import { createSessionStore } from './stores/sessions.ts';
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
 export { suppressionData } from './stores/suppressions.ts';
-export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits } from './stores/webhooks.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
 

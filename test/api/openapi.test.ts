@@ -39,7 +39,8 @@ describe('OpenAPI document', () => {
     const add = doc.components.schemas.AddSuppressionsRequest;
     expect(add.properties.suppressions.maxItems).toBe(10_000);
     expect(doc.paths['/api/v1/suppressions'].post.security).toEqual([{ apiKey: [] }]);
-    expect(doc.paths['/api/v1/suppressions'].post.responses['429'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+    expect(doc.paths['/api/v1/suppressions'].post.responses['429'].$ref).toBe('#/components/responses/RateLimited');
+    expect(doc.components.responses.RateLimited.content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
   });
 });
 
