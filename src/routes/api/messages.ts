@@ -56,7 +56,8 @@ const RefusedMail = z
     scope: z.string().describe('The topic id, or `*`, whose suppression or subscription refused it.'),
   })
   .meta({ id: 'RefusedMail' });
-const PrepareResult = z.discriminatedUnion('send', [PreparedMail, RefusedMail]).meta({ id: 'PrepareResult' });
+// A plain union: OpenAPI's discriminator names schemas by string values, and `send` is a boolean.
+const PrepareResult = z.union([PreparedMail, RefusedMail]).meta({ id: 'PrepareResult' });
 const PrepareResponse = z.union([PrepareResult, z.object({ results: z.array(PrepareResult) })]).meta({ id: 'PrepareResponse' });
 
 export const messageDocs: RouteDoc[] = [
