@@ -57,7 +57,7 @@ describe('document examples', () => {
           const made = ids[template.split('/')[3]!];
           path = path.replace(`{${p.name}}`, encodeURIComponent(p.name === 'id' && made ? made : String(p.example)));
         }
-        const query = new URLSearchParams(params.filter((p) => p.in === 'query' && p.example !== undefined).map((p) => [p.name, String(p.example)]));
+        const query = new URLSearchParams(params.filter((p) => p.in === 'query' && p.example !== undefined).map((p): [string, string] => [p.name, String(p.example)]));
         const res = await t.api(path + (query.size ? `?${query}` : ''), { method: method.toUpperCase(), ...(body === undefined ? {} : { body }) });
         const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
         expect(success, `${method} ${template}: ${await res.clone().text()}`).toContain(String(res.status));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookAttemptRow, type WebhookDeliveryRow, type WebhookEndpointRow } from '../schema/index.ts';
@@ -64,7 +64,7 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
     'SELECT id, failing_since AS failingSince FROM webhook_endpoints WHERE paused_until IS NULL OR paused_until <= @now',
   );
   // One endpoint's due deliveries, oldest first (index webhook_deliveries_endpoint_due).
-  const dueFor = orm.$client.prepare<{ endpointId: string; now: number; limit: number }, Omit<DueDelivery, 'failingSince'>>(`
+  const dueFor = orm.$client.prepare<{ endpointId: string; now: number; limit: number }, Omit<DueDelivery, 'failingSince'> & { nextAttemptAt: number }>(`
     SELECT d.id, d.endpoint_id AS endpointId, d.attempts, d.next_attempt_at AS nextAttemptAt, e.id AS eventId, e.payload, p.url, p.secret
     FROM webhook_deliveries AS d
     JOIN webhook_events AS e ON e.id = d.event_id
@@ -134,10 +134,7 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
      * has waiting. Endpoints are few (bounded), each lookup one index range.
      */
     async due(now: number, limit: number): Promise<DueDelivery[]> {
-      const rows: Array<DueDelivery & { nextAttemptAt: number }> = [];
-      for (const endpoint of awake.all({ now })) {
-        for (const row of dueFor.all({ endpointId: endpoint.id, now, limit: endpoint.failingSince === null ? limit : 1 })) rows.push({ ...row, failingSince: endpoint.failingSince } as DueDelivery & { nextAttemptAt: number });
-      }
+      const rows = awake.all({ now }).flatMap((endpoint) => dueFor.all({ endpointId: endpoint.id, now, limit: endpoint.failingSince === null ? limit : 1 }).map((row) => ({ ...row, failingSince: endpoint.failingSince })));
       return rows
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
         .slice(0, limit)
