@@ -1,6 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { openApiDocument } from '../../src/routes/api/openapi.ts';
+import { openApiDocument } from '../../src/routes/api/document.ts';
 
 /**
  * The published contract as a test-side check: every response the API suite receives must be

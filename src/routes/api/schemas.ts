@@ -21,9 +21,9 @@ const scopeValue = z
   .regex(/^(?:\*|[a-z0-9][a-z0-9_-]*)$/, 'is not a topic id or *')
   .meta({ description: 'A topic id, or `*` for every topic.', example: '*' });
 const emailIn = emailInput;
-const instant = z.iso.datetime({ offset: true }).describe('RFC 3339 date-time.');
+export const instant = z.iso.datetime({ offset: true }).describe('RFC 3339 date-time.');
 const instantIn = instant.transform((s) => Date.parse(s));
-const reason = z.enum(['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure']);
+export const reason = z.enum(['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure']);
 /** A query string carries text: a whole number in it is read as one, anything else is refused as not a number. */
 const wholeNumber = (v: unknown) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v);
 const limit = (max: number, dflt: number) =>
@@ -242,35 +242,3 @@ export const WebhookDelivery = z
   .meta({ id: 'WebhookDelivery' });
 export const DeliveriesQuery = z.strictObject({ cursor: cursor.optional(), limit: limit(200, 50) });
 export const DeliveryPage = page(WebhookDelivery).meta({ id: 'WebhookDeliveryPage' });
-
-
-// ---- webhook payloads (what a receiver gets; `webhooks` in the document)
-
-const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.object({ type: z.literal(type), timestamp: instant.describe('When the change happened.'), data });
-
-export const SuppressionEventData = z
-  .object({
-    key: z.string().describe('The keyed hash of the address (base64url), as `key` in the sync API: the same for the same address, and kept after erasure, so a receiver matches a change to what it holds even when `email` is null.'),
-    email: z.string().nullable().describe('Null once the person was erased (also in deliveries still pending then).'),
-    scope: z.string().describe('A topic id, or `*` for every topic.'),
-    reason,
-    source: z.string(),
-    createdAt: instant,
-    expiresAt: instant.nullable(),
-  })
-  .meta({ id: 'SuppressionEventData' });
-
-export const SubscriptionUpdatedEvent = envelope(
-  'subscription.updated',
-  z.object({
-    contactId: z.string(),
-    externalId: z.string().nullable().describe('Your id for the person; null when none, or once erased.'),
-    topics: z.array(z.string()).min(1).describe('The topics that changed, all to `status`.'),
-    status: z.enum(['subscribed', 'unsubscribed', 'pending']),
-    source: z.string().describe('How: `api`, `one-click`, `preference-center`, …'),
-  }),
-).meta({ id: 'SubscriptionUpdatedEvent' });
-export const SuppressionCreatedEvent = envelope('suppression.created', SuppressionEventData).meta({ id: 'SuppressionCreatedEvent' });
-export const SuppressionDeletedEvent = envelope('suppression.deleted', SuppressionEventData).meta({ id: 'SuppressionDeletedEvent' });
-export const ContactErasedEvent = envelope('contact.erased', z.object({ contactId: z.string(), erasedAt: instant })).meta({ id: 'ContactErasedEvent' });
