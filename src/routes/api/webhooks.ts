@@ -72,7 +72,7 @@ export function createWebhookRoutes(deps: AppDeps) {
 
 const tag = 'Webhooks';
 /** The endpoint the POST example makes; later examples name it by this id (the suite sends the real one). */
-const idOnly = { params: WebhookIdParams, example: { params: { id: 'wh_Lq2Zt7Xc4VbN8mKp' } } };
+const idOnly = { params: WebhookIdParams, example: { params: { id: 'wh_Lq2Zt7Xc4VbN' } } };
 export const webhookDocs: RouteDoc[] = [
   {
     method: 'post',
