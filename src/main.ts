@@ -4,7 +4,6 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { SecretsError } from './core/secrets.ts';
 import { createLogger } from './logger.ts';
-import { mailHookFor } from './mail/hook.ts';
 import { TemplateError } from './mail/templates.ts';
 import { openRuntime } from './runtime.ts';
 
@@ -39,7 +38,7 @@ async function main() {
   // Compile the mail templates now: invalid MJML stops the start, naming template and line,
   // instead of failing the first send.
   try {
-    const hook = await mailHookFor(runtime);
+    const hook = await runtime.mail.hook();
     logger.info({ templates: hook.templates() }, 'mail templates compiled');
   } catch (err) {
     if (err instanceof TemplateError) {

@@ -1,8 +1,15 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { authenticateApiKey, requireScope, type ApiScope } from '../core/api-keys.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { OptboxError } from '../core/errors.ts';
-import type { AppEnv } from '../routes/context.ts';
+import type { ApiKeyRow } from '../db/store.ts';
+
+/** What the API routes' context carries once a key has been accepted. */
+export interface ApiKeyEnv {
+  Variables: {
+    apiKey: ApiKeyRow;
+  };
+}
 
 /**
  * The challenge every 401 of the API carries (RFC 9110 §11.6.1: a 401 MUST send one). Without a
@@ -14,7 +21,7 @@ export function bearerChallenge(invalidToken: boolean): string {
 }
 
 /** `Authorization: Bearer <key>` (RFC 6750 §2.1) on every /api/v1 route. */
-export function apiKeyAuth(core: CoreDeps): MiddlewareHandler<AppEnv> {
+export function apiKeyAuth(core: CoreDeps): MiddlewareHandler<ApiKeyEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -32,8 +39,11 @@ export function apiKeyAuth(core: CoreDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** The ledger's actor for a change made with an API key: the key's name, never the key. */
+export const actorOf = (c: Context<ApiKeyEnv>) => `apikey:${c.get('apiKey').name}`;
+
 /** Route guard: 403 unless the key carries the scope. */
-export function scope(name: ApiScope): MiddlewareHandler<AppEnv> {
+export function scope(name: ApiScope): MiddlewareHandler<ApiKeyEnv> {
   return async (c, next) => {
     requireScope(c.get('apiKey'), name);
     await next();
