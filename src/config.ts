@@ -56,6 +56,10 @@ export const configSchema = z
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
     /** How often the delivery worker looks for due webhooks. */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
+    /** Webhook endpoints one API key may register; one more is refused (409 limit_reached). */
+    WEBHOOK_ENDPOINTS_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(10),
+    /** Webhook endpoints in all, whichever key registered them. */
+    WEBHOOK_ENDPOINTS_TOTAL: z.coerce.number().int().min(1).max(100_000).default(100),
     /** Mail transport for sign-in and confirmation mails: smtp(s)://user:pass@host:port. Unset: .eml files in MAIL_OUTBOX_DIR. */
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     /** Where mails go when SMTP_URL is unset (one .eml file per mail; the path is logged). */
@@ -106,6 +110,7 @@ export const configSchema = z
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
     webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     webhookPollMs: env.WEBHOOK_POLL_MS,
+    webhookEndpoints: { perKey: env.WEBHOOK_ENDPOINTS_PER_KEY, total: env.WEBHOOK_ENDPOINTS_TOTAL },
     transport: { smtpUrl: env.SMTP_URL, outboxDir: env.MAIL_OUTBOX_DIR, from: env.MAIL_FROM },
     preferences: {
       sessionIdleMinutes: env.SESSION_IDLE_MINUTES,

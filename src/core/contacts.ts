@@ -8,6 +8,7 @@ import { evidenceOf } from './evidence.ts';
 import { knownTopic } from './topics.ts';
 import { iso, isoOrNull } from '../format/time.ts';
 import { unsubscribe } from './subscriptions.ts';
+import { fieldPath } from './validation.ts';
 
 export interface UpsertContactInput {
   email: string;
@@ -128,7 +129,7 @@ export async function updateContact(deps: CoreDeps, input: UpdateContactInput): 
   if (!isActive(contact)) throw new OptboxError('conflict', 'the contact is erased');
   const now = deps.clock.now();
   const topicChanges = Object.entries(input.topics ?? {});
-  for (const [id] of topicChanges) await knownTopic(deps, id, `topics.${id}`);
+  for (const [id] of topicChanges) await knownTopic(deps, id, fieldPath(['topics', id]));
   if (input.pausedUntil != null && input.pausedUntil <= now) throw invalidInput('pausedUntil', 'lies in the past');
   const base = { source: input.source, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) };
   const events = [];

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { OptboxError } from './errors.ts';
 
 const MAX_LENGTH = 254; // RFC 5321 §4.5.3.1.3: a path of 256 octets, less the angle brackets
@@ -5,6 +6,16 @@ const LOCAL_MAX = 64; // RFC 5321 §4.5.3.1.1
 // Dot-atom local part (RFC 5322 §3.2.3) widened to UTF-8 (RFC 6531); quoted local parts are refused.
 const LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
 const LABEL = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)$/u;
+
+/**
+ * An address as input, before normalizeEmail() judges it: the length bound it enforces, and
+ * `format: email` for documents and generated clients (internationalized addresses, RFC 6531,
+ * are accepted too).
+ */
+export const emailInput = z
+  .string()
+  .max(MAX_LENGTH)
+  .meta({ format: 'email', description: 'An email address; trimmed, NFC-normalized and lower-cased by the server. At most 254 characters (RFC 5321).', example: 'ann@example.com' });
 
 /**
  * The one normalization of an address, used for storage, lookup and the suppression key:

@@ -2,16 +2,22 @@
  * One error type for everything a caller can get wrong or ask for that is not there. The code
  * decides the HTTP status in one place (routes/errors.ts); core knows nothing of HTTP.
  */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'invalid_link'
-  | 'not_found'
-  | 'conflict'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited';
+export const ERROR_CODES = [
+  'invalid_input',
+  'invalid_link',
+  'not_found',
+  'conflict',
+  'unauthorized',
+  'forbidden',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  /** A configured bound was reached (e.g. webhook endpoints per API key). */
+  'limit_reached',
+  /** The path exists, but not with this method. */
+  'method_not_allowed',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldProblem {
   field: string;

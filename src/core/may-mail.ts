@@ -6,25 +6,27 @@ import { MAX_CHECK_BATCH } from './suppressions.ts';
 import { knownTopic } from './topics.ts';
 
 /** Why a mail may not go out. */
-export type RefusalReason =
+export const REFUSAL_REASONS = [
   /** The person unsubscribed (from this topic, or from everything). */
-  | 'unsubscribed'
+  'unsubscribed',
   /** A hard bounce (or an unlapsed soft bounce) suppresses the address. */
-  | 'bounced'
+  'bounced',
   /** The person marked a mail as spam (feedback loop). */
-  | 'complained'
+  'complained',
   /** An operator suppressed the address by hand. */
-  | 'suppressed'
+  'suppressed',
   /** GDPR erasure: only the hashed suppression is left. */
-  | 'erased'
+  'erased',
   /** GDPR art. 18 restriction: the person paused all mail until a date. */
-  | 'paused'
+  'paused',
   /** Opt-in topic without a subscription. */
-  | 'not-subscribed'
+  'not-subscribed',
   /** Double opt-in pending: the confirmation link has not been followed yet. */
-  | 'unconfirmed'
+  'unconfirmed',
   /** No contact has this address: optbox holds no consent for it and cannot sign its links. */
-  | 'unknown-contact';
+  'unknown-contact',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** The recipient as a mail needs it: who the links name and which language to write in. */
 export interface MailRecipient {

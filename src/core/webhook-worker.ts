@@ -21,6 +21,19 @@ export interface WebhookWorkerOptions {
  */
 export const RETRY_SCHEDULE_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000];
 
+/** The shortest and longest pause of an endpoint that keeps failing. */
+export const ENDPOINT_PAUSE_MS = { min: 5_000, max: 3_600_000 };
+
+/**
+ * How long to leave a failing endpoint alone: as long as it has been failing (so the pauses
+ * double), between ENDPOINT_PAUSE_MS.min and .max. Judged by the endpoint, not the delivery:
+ * a dead receiver with a thousand deliveries waiting gets one probe per pause, not a thousand
+ * attempts, and the worker's time goes to receivers that answer.
+ */
+export function endpointPauseMs(failingSince: number | null, now: number): number {
+  return Math.min(ENDPOINT_PAUSE_MS.max, Math.max(ENDPOINT_PAUSE_MS.min, now - (failingSince ?? now)));
+}
+
 export interface WebhookWorker {
   /** Poll every `pollMs` until stopped. */
   start(): void;
@@ -74,7 +87,8 @@ export function createWebhookWorker(deps: CoreDeps, options: WebhookWorkerOption
     const delivered = error === null;
     const nextAttemptAt = delivered || attempt >= options.maxAttempts ? null : deps.clock.now() + RETRY_SCHEDULE_MS[Math.min(attempt, RETRY_SCHEDULE_MS.length) - 1]!;
     if (!delivered) options.logger?.warn({ delivery: delivery.id, attempt, error, retry: nextAttemptAt !== null }, 'webhook delivery failed');
-    await deps.store.webhooks.recordAttempt({ deliveryId: delivery.id, at, statusCode, error, durationMs: Math.round(performance.now() - started), delivered, nextAttemptAt });
+    const endpointPausedUntil = delivered ? null : deps.clock.now() + endpointPauseMs(delivery.failingSince, at);
+    await deps.store.webhooks.recordAttempt({ deliveryId: delivery.id, at, statusCode, error, durationMs: Math.round(performance.now() - started), delivered, nextAttemptAt, endpointPausedUntil });
   }
 
   async function runOnce(): Promise<number> {

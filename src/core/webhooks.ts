@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { WEBHOOK_EVENT_TYPES, type WebhookEndpointRow, type WebhookEventType } from '../db/store.ts';
+import { WEBHOOK_EVENT_TYPES, type EndpointLimits, type WebhookEndpointRow, type WebhookEventType } from '../db/store.ts';
 import type { CoreDeps } from './deps.ts';
-import { invalidInput, notFound } from './errors.ts';
+import { invalidInput, notFound, OptboxError } from './errors.ts';
 
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType };
 
@@ -38,9 +38,17 @@ export interface CreateEndpointInput {
   /** `whsec_` + base64 of 24 to 64 random bytes; generated when absent. */
   secret?: string | undefined;
   actor: string;
+  /** The key that registers it: endpoints are counted per key. */
+  apiKeyId: string | null;
+  /** WEBHOOK_ENDPOINTS_PER_KEY and WEBHOOK_ENDPOINTS_TOTAL. */
+  limits: EndpointLimits;
 }
 
-/** Register a receiver. The secret is returned here and never again. */
+/**
+ * Register a receiver. The secret is returned here and never again. Bounded per key and in all:
+ * every endpoint is a stream of outgoing requests the worker owes, and one runaway client must
+ * not make it owe millions.
+ */
 export async function createWebhookEndpoint(deps: CoreDeps, input: CreateEndpointInput): Promise<WebhookEndpointRow> {
   const url = checkWebhookUrl(input.url);
   const events = [...new Set(input.events)];
@@ -57,9 +65,14 @@ export async function createWebhookEndpoint(deps: CoreDeps, input: CreateEndpoin
     events,
     secret: input.secret ?? newWebhookSecret(),
     createdBy: input.actor,
+    apiKeyId: input.apiKeyId,
     createdAt: deps.clock.now(),
+    failingSince: null,
+    pausedUntil: null,
   };
-  await deps.store.webhooks.createEndpoint(row);
+  const outcome = await deps.store.webhooks.createEndpoint(row, input.limits);
+  if (outcome === 'per-key limit') throw new OptboxError('limit_reached', `this API key has ${input.limits.perKey} webhook endpoints, the most allowed (WEBHOOK_ENDPOINTS_PER_KEY); remove one first`);
+  if (outcome === 'total limit') throw new OptboxError('limit_reached', `there are ${input.limits.total} webhook endpoints, the most allowed (WEBHOOK_ENDPOINTS_TOTAL); remove one first`);
   return row;
 }
 

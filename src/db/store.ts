@@ -22,7 +22,7 @@ export type { AudienceRow } from './stores/audience.ts';
 export type { OperatorRole, AuditInput } from './stores/operators.ts';
 export type { DashboardCounts } from './stores/console-stats.ts';
 export type { BrowseFilter } from './stores/suppression-browse.ts';
-export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits } from './stores/webhooks.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow, OperatorRow, OperatorSessionRow, AuditEventRow, SuppressionImportRow } from './schema/index.ts';
 

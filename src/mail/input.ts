@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { emailInput } from '../core/email.ts';
+import { topicIdInput } from '../core/validation.ts';
 import { TEMPLATE_NAME } from './templates.ts';
 
 /** A prepare batch is rendered in one go and answered in one JSON body: keep it bounded. */
@@ -19,9 +21,9 @@ const oneLine = (max: number) =>
 /** One mail to one recipient: the same shape for the Node hook, Nodemailer and HTTP. */
 export const prepareInput = z
   .object({
-    to: z.string().min(1).max(320),
+    to: emailInput,
     /** The topic of a marketing mail; left out for transactional mail. */
-    topic: z.string().min(1).max(64).optional(),
+    topic: topicIdInput.optional(),
     template: z.string().regex(TEMPLATE_NAME, 'is not a template name (a-z, 0-9, - and _)'),
     /** Template variables; HTML in them is escaped. */
     data: z.record(z.string(), z.unknown()).default({}),

@@ -14,6 +14,8 @@ const STATUS: Record<ErrorCode | 'internal', ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  limit_reached: 409,
+  method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -43,6 +43,34 @@ describe('API keys and the rate limit', () => {
     }
   });
 
+  it('every 401 carries a Bearer challenge; a key that is not valid adds error="invalid_token" (RFC 6750 §3.1)', async () => {
+    t = await makeTestApp();
+    const missing = await t.api('/api/v1/contacts', { key: null });
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="optbox"');
+    for (const key of ['obx_not-a-real-key', 'something-else']) {
+      const res = await t.api('/api/v1/contacts', { key });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="optbox", error="invalid_token"/);
+    }
+  });
+
+  it('a known path asked with another method is 405 with Allow; an unknown path is 404', async () => {
+    t = await makeTestApp();
+    const put = await t.api('/api/v1/contacts', { method: 'PUT', body: {} });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(await json(put)).toMatchObject({ error: { code: 'method_not_allowed' } });
+    const post = await t.api('/api/v1/contacts/abc', { method: 'POST', body: {} });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('DELETE, GET, HEAD, PATCH');
+    const deleteAll = await t.api('/api/v1/webhooks', { method: 'DELETE' });
+    expect(deleteAll.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect((await t.api('/api/v1/nothing-here')).status).toBe(404);
+    expect((await t.api('/api/v1/contacts/a/b')).status).toBe(404);
+    // Without a key the answer is 401 first: which methods a path has is not told to strangers.
+    expect((await t.api('/api/v1/contacts', { method: 'PUT', key: null })).status).toBe(401);
+  });
+
   it('records when a key was last used', async () => {
     t = await makeTestApp();
     await t.api('/api/v1/suppressions');

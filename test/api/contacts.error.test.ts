@@ -18,7 +18,9 @@ describe('contacts: bad input changes nothing', () => {
     [{ email: 'a@example.com', consent: { ip: '999.1.1.1' } }, 'consent.ip'],
     [{ email: 'a@example.com', consent: { at: 'yesterday' } }, 'consent.at'],
     [{ email: 'a@example.com', consent: { at: '2099-01-01T00:00:00Z' } }, 'consent.at'],
-    [{ email: 'a@example.com', shoeSize: 44 }, 'body'],
+    [{ email: 'a@example.com', shoeSize: 44 }, 'shoeSize'],
+    [{ email: 'a@example.com', topics: [''] }, 'topics[0]'],
+    [{ email: 'x'.repeat(250) + '@example.com' }, 'email'],
     [{}, 'email'],
   ])('create %j → 400 naming %s', async (body, field) => {
     const res = await t.api('/api/v1/contacts', { body });
@@ -41,7 +43,9 @@ describe('contacts: bad input changes nothing', () => {
     for (const [body, field] of [
       [{ topics: { newsletter: false, nope: true } }, 'topics.nope'],
       [{ pausedUntil: '2020-01-01T00:00:00Z', noProfiling: true }, 'pausedUntil'],
-      [{ status: 'erased' }, 'body'],
+      [{ status: 'erased' }, 'status'],
+      [{ topics: { '': true } }, 'topics[""]'],
+      [{ topics: { 'a.b': true } }, 'topics["a.b"]'],
       [{ noProfiling: 'yes' }, 'noProfiling'],
     ] as const) {
       const res = await t.api(`/api/v1/contacts/${contact.id}`, { method: 'PATCH', body });

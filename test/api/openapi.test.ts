@@ -34,12 +34,38 @@ describe('OpenAPI document', () => {
     expect(documented.filter((r) => !served.includes(r))).toEqual([]);
   });
 
+  it('names every operation, and lists the errors each can answer', async () => {
+    const doc = await json(t.app.request('/api/openapi.json'));
+    const operations = Object.values(doc.paths as Record<string, Record<string, { operationId: string; summary: string; requestBody?: unknown; responses: Record<string, unknown> }>>).flatMap((item) => Object.values(item));
+    const ids = operations.map((o) => o.operationId);
+    expect(ids.every((id) => /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const op of operations) {
+      expect(op.summary, op.operationId).toBeTruthy();
+      expect(Object.keys(op.responses), op.operationId).toEqual(expect.arrayContaining(['401', '403', '413', '429', ...(op.requestBody ? ['400', '415'] : [])]));
+    }
+    expect(doc.components.responses.Unauthorized.headers['WWW-Authenticate']).toBeDefined();
+    expect(doc.components.responses.MethodNotAllowed.headers.Allow).toBeDefined();
+    expect(Object.keys(doc.paths['/api/v1/suppressions/export'].get.responses['200'].content)).toEqual(['text/csv', 'application/x-ndjson']);
+    expect(Object.keys(doc.webhooks).sort()).toEqual(['contact.erased', 'subscription.updated', 'suppression.created', 'suppression.deleted']);
+  });
+
+  it('publishes the formats and bounds the server enforces', async () => {
+    const { components: { schemas } } = await json(t.app.request('/api/openapi.json'));
+    expect(schemas.UpsertContactRequest.properties.email).toMatchObject({ type: 'string', format: 'email', maxLength: 254 });
+    expect(schemas.UpsertContactRequest.properties.topics.items).toMatchObject({ minLength: 1, maxLength: 64, pattern: expect.any(String) });
+    expect(schemas.ConsentProof.properties.ip.anyOf.map((s: { format: string }) => s.format)).toEqual(['ipv4', 'ipv6']);
+    expect(schemas.CreateWebhookRequest.properties.url).toMatchObject({ format: 'uri', maxLength: 2000 });
+    expect(schemas.SuppressionEventData.required).toContain('key');
+  });
+
   it('describes the request schemas the handlers validate with', async () => {
     const doc = await json(t.app.request('/api/openapi.json'));
     const add = doc.components.schemas.AddSuppressionsRequest;
     expect(add.properties.suppressions.maxItems).toBe(10_000);
     expect(doc.paths['/api/v1/suppressions'].post.security).toEqual([{ apiKey: [] }]);
-    expect(doc.paths['/api/v1/suppressions'].post.responses['429'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+    expect(doc.paths['/api/v1/suppressions'].post.responses['429'].$ref).toBe('#/components/responses/RateLimited');
+    expect(doc.components.responses.RateLimited.content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
   });
 });
 

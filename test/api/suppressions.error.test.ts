@@ -32,7 +32,7 @@ describe('bad input changes nothing and names the field', () => {
 
   it.each([
     ['an unknown reason', { suppressions: [{ email: 'a@example.com', reason: 'erasure' }] }, 'suppressions[0].reason'],
-    ['an unknown field', { suppressions: [{ email: 'a@example.com', colour: 'red' }] }, 'suppressions[0]'],
+    ['an unknown field', { suppressions: [{ email: 'a@example.com', colour: 'red' }] }, 'suppressions[0].colour'],
     ['an empty list', { suppressions: [] }, 'suppressions'],
     ['more than 10,000', { suppressions: Array.from({ length: 10_001 }, () => ({ email: 'a@b.co' })) }, 'suppressions'],
   ])('refuses %s', async (_name, body, field) => {
@@ -64,7 +64,9 @@ describe('bad input changes nothing and names the field', () => {
     ['topic=nope', 'topic'],
     ['scope=nope', 'scope'],
     ['topic=newsletter&scope=newsletter', 'scope'],
-    ['colour=red', 'body'],
+    ['colour=red', 'colour'],
+    ['limit=1001', 'limit'],
+    ['limit=2.5', 'limit'],
     ['limit=1&limit=2', 'limit'],
   ])('refuses the list query %s naming %s', async (query, field) => {
     const res = await t.api(`/api/v1/suppressions?${query}`);

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RETRY_SCHEDULE_MS } from '../../src/core/webhook-worker.ts';
 import { json, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { contract } from '../helpers/contract.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
 let t: TestApp;
@@ -12,14 +13,20 @@ afterEach(async () => {
   t.close();
 });
 
-/** Standard Webhooks' verifier checks the timestamp against the wall clock: show it ours. */
+/**
+ * Standard Webhooks' verifier checks the timestamp against the wall clock: show it ours. Every
+ * payload must also be what the document's `webhooks` section says it is.
+ */
 function verify(secret: string, r: { headers: Record<string, unknown>; body: string }) {
   vi.useFakeTimers({ toFake: ['Date'], now: t.clock.now() });
+  let payload: { type: string; data: Record<string, unknown> };
   try {
-    return new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+    payload = new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as typeof payload;
   } finally {
     vi.useRealTimers();
   }
+  expect(contract().checkWebhook(payload.type, payload)).toEqual([]);
+  return payload;
 }
 
 async function register(events: string[], url = receiver.url) {
@@ -87,9 +94,14 @@ describe('webhook delivery', () => {
       { type: 'contact.erased', data: { contactId: contact.id } },
       // Sent after the erasure: its external id was scrubbed too.
       { type: 'subscription.updated', data: { contactId: contact.id, externalId: null, topics: ['newsletter'], status: 'subscribed', source: 'api' } },
-      // Erasure scrubbed the address from the payload before it went out.
-      { type: 'suppression.deleted', data: { email: null, scope: 'marketing' } },
+      // Erasure scrubbed the address from the payload before it went out; the key stays, so a
+      // receiver still matches it to the entry it holds.
+      { type: 'suppression.deleted', data: { email: null, scope: 'marketing', key: expect.stringMatching(/^[\w-]{43}$/) } },
     ]);
+    // The same key the sync API shows for that address.
+    const sync = await json(t.api('/api/v1/suppressions'));
+    const erasure = sync.data.find((c: { reason: string }) => c.reason === 'erasure');
+    expect(events[2]!.data.key).toBe(erasure.key);
   });
 
   it('subscription.updated carries the external id while the contact exists', async () => {

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { loadTemplates, type TemplateSet } from '../../src/mail/templates.ts';
 import type { Mailer, OutgoingMail } from '../../src/mail/transport.ts';
+import { contract } from './contract.ts';
 
 /**
  * The built-in mail templates, compiled once per test file and shared by its apps: compiling
@@ -40,7 +41,24 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
   const mailer = options.mail === 'transport' ? undefined : recorder;
   const templates = config.mail.templatesDir === undefined ? builtinTemplates : undefined;
   let deps = openRuntime(config, { clock, logger: createLogger('silent'), mailer, templates });
-  let app = createApp(deps);
+  /** Responses to /api/v1 that the published document does not describe (see contract.ts). */
+  const violations: string[] = [];
+  const checked = (built: ReturnType<typeof createApp>) => {
+    // app.request() and the served app both go through fetch: every API response is checked.
+    const fetch = built.fetch;
+    built.fetch = async (request, ...rest) => {
+      const res = await fetch(request, ...rest);
+      try {
+        await contract().check(request.method, request.url, res);
+      } catch (err) {
+        violations.push((err as Error).message);
+        throw err;
+      }
+      return res;
+    };
+    return built;
+  };
+  let app = checked(createApp(deps));
   const { key: apiKey } = await createApiKey(deps.core, { name: 'test' });
   const servers: Array<{ close(): void }> = [];
 
@@ -68,7 +86,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
       if (!dir) throw new Error('restart needs makeTestApp({ file: true })');
       deps.close();
       deps = openRuntime(config, { clock, logger: createLogger('silent'), mailer, templates });
-      app = createApp(deps);
+      app = checked(createApp(deps));
     },
     /** A contact subscribed to the topic, and its links as a mail would carry them (paths only). */
     async linkFor(email: string, topic: string, extra: { locale?: 'nl' | 'en'; campaign?: string } = {}) {
@@ -98,10 +116,12 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
       servers.push(server);
       return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
     },
+    /** Closes everything, then fails if any API response did not match the document (also those a served app answered). */
     close() {
       for (const s of servers) s.close();
       deps.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
+      if (violations.length) throw new Error(`API responses that do not match the published document:\n${violations.join('\n')}`);
     },
   };
 }

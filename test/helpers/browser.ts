@@ -83,7 +83,9 @@ export function freePort(): Promise<number> {
  * were there before: the e2e tests read sign-in links the way a newcomer without SMTP would.
  */
 export async function nextMail(dir: string, count: number): Promise<{ to: string; subject: string; text: string; file: string }> {
-  for (let tries = 0; tries < 50; tries++) {
+  // Up to 15 s: the mail goes out after the answer and is rendered from MJML, which on a busy
+  // machine (CI sharing its cores) took longer than the 2.5 s this waited before.
+  for (let tries = 0; tries < 300; tries++) {
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
     if (files.length > count) {
       const file = join(dir, files.at(-1)!);

@@ -1,9 +1,10 @@
 import { sqliteTable, text, integer, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /**
- * Pre-aggregated counts for the console's dashboard, kept by SQL triggers (see the migration
- * `console`) in the same transaction as the change they count, so the dashboard reads a few
- * hundred rows instead of scanning millions of suppressions and ledger rows.
+ * Pre-aggregated counts for the console's dashboard, kept in the same unit of work as the change
+ * they count (suppressions and ledger by the stores, src/db/stores/console-stats.ts; topic
+ * statuses by triggers in the migration `console`), so the dashboard reads a few hundred rows
+ * instead of scanning millions of suppressions and ledger rows.
  */
 
 /** Subscription rows per topic and status. */

@@ -18,7 +18,12 @@ export const webhookDeliveries = sqliteTable(
     deliveredAt: integer('delivered_at'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('webhook_deliveries_due').on(t.state, t.nextAttemptAt), index('webhook_deliveries_endpoint').on(t.endpointId, t.id)],
+  (t) => [
+    index('webhook_deliveries_due').on(t.state, t.nextAttemptAt),
+    index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    // The worker takes each endpoint's due deliveries on their own, so a paused one is skipped whole.
+    index('webhook_deliveries_endpoint_due').on(t.endpointId, t.state, t.nextAttemptAt),
+  ],
 );
 
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

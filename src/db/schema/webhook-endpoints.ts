@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 
 /**
  * Where to send webhooks. The secret signs every delivery (Standard Webhooks: `whsec_` + base64);
@@ -12,7 +12,13 @@ export const webhookEndpoints = sqliteTable('webhook_endpoints', {
   secret: text('secret').notNull(),
   /** Name of the API key that registered it (for the operator). */
   createdBy: text('created_by').notNull(),
+  /** Id of that key: endpoints are bounded per key (WEBHOOK_ENDPOINTS_PER_KEY). Null for rows older than the bound. */
+  apiKeyId: text('api_key_id'),
   createdAt: integer('created_at').notNull(),
-});
+  /** First failure of the current run of failures; null while the receiver answers. */
+  failingSince: integer('failing_since'),
+  /** A failing receiver is left alone until then, as a whole (not per delivery). */
+  pausedUntil: integer('paused_until'),
+}, (t) => [index('webhook_endpoints_api_key').on(t.apiKeyId)]);
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;

@@ -9,7 +9,7 @@ export interface DashboardCounts {
 }
 
 /**
- * The dashboard's reads: only the counter tables the triggers keep (never a scan of the
+ * The dashboard's reads: only the counter tables (never a scan of the
  * suppression list or the ledger), so the page costs the same at a million rows as at ten.
  */
 export function createConsoleStatsStore(sqlite: Database.Database) {

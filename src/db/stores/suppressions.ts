@@ -86,7 +86,8 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
   function changed(row: SuppressionRow, deleted: boolean, at: number): void {
     if (deleted) counters.suppressionRemoved(row.reason, at);
     recordChange.run({ addressKey: row.addressKey, scope: row.scope, reason: row.reason, source: row.source, email: row.email, createdAt: row.createdAt, expiresAt: row.expiresAt, deleted: deleted ? 1 : 0, changedAt: at });
-    webhooks.emitSync({ type: deleted ? 'suppression.deleted' : 'suppression.created', at, addressKey: row.addressKey, data: suppressionData(row) });
+    // `key` as the sync API shows it: what a receiver matches on once erasure took the address out.
+    webhooks.emitSync({ type: deleted ? 'suppression.deleted' : 'suppression.created', at, addressKey: row.addressKey, data: { key: row.addressKey.toString('base64url'), ...suppressionData(row) } });
   }
 
   const lift = sqlite.prepare<{ addressKey: Buffer; scopes: string; reasons: string }>(`

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { iso } from '../../format/time.ts';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
@@ -20,6 +20,9 @@ export interface EmitInput {
 /** A delivery that is due, with what the worker needs to send it. */
 export interface DueDelivery {
   id: number;
+  endpointId: string;
+  /** When the endpoint's current run of failures began; null while it answers. */
+  failingSince: number | null;
   attempts: number;
   eventId: string;
   payload: string;
@@ -36,6 +39,14 @@ export interface AttemptOutcome {
   /** Delivered, or the next attempt's time, or null when retries are exhausted. */
   delivered: boolean;
   nextAttemptAt: number | null;
+  /** After a failure: leave the whole endpoint alone until then. */
+  endpointPausedUntil: number | null;
+}
+
+/** How many webhook endpoints may exist, per API key and in all. */
+export interface EndpointLimits {
+  perKey: number;
+  total: number;
 }
 
 export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
@@ -49,6 +60,18 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
 
   const insertEvent = orm.$client.prepare('INSERT INTO webhook_events (id, type, payload, address_key, contact_id, created_at) VALUES (@id, @type, @payload, @addressKey, @contactId, @createdAt)');
   const insertDelivery = orm.$client.prepare("INSERT INTO webhook_deliveries (endpoint_id, event_id, state, attempts, next_attempt_at, created_at) VALUES (@endpointId, @eventId, 'pending', 0, @at, @at)");
+  // Endpoints that may be sent to now: not paused after failures.
+  const awake = orm.$client.prepare<{ now: number }, { id: string; failingSince: number | null }>(
+    'SELECT id, failing_since AS failingSince FROM webhook_endpoints WHERE paused_until IS NULL OR paused_until <= @now',
+  );
+  // One endpoint's due deliveries, oldest first (index webhook_deliveries_endpoint_due).
+  const dueFor = orm.$client.prepare<{ endpointId: string; now: number; limit: number }, Omit<DueDelivery, 'failingSince'> & { nextAttemptAt: number }>(`
+    SELECT d.id, d.endpoint_id AS endpointId, d.attempts, d.next_attempt_at AS nextAttemptAt, e.id AS eventId, e.payload, p.url, p.secret
+    FROM webhook_deliveries AS d
+    JOIN webhook_events AS e ON e.id = d.event_id
+    JOIN webhook_endpoints AS p ON p.id = d.endpoint_id
+    WHERE d.endpoint_id = @endpointId AND d.state = 'pending' AND d.next_attempt_at <= @now
+    ORDER BY d.next_attempt_at, d.id LIMIT @limit`);
 
   /**
    * Write an event to the outbox with one delivery per endpoint that listens for it. Synchronous:
@@ -78,9 +101,20 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
     /** For other stores, inside their units of work. */
     sync: { emitSync, scrubSync },
     store: {
-      async createEndpoint(row: WebhookEndpointRow): Promise<void> {
-        await transact(() => orm.insert(webhookEndpoints).values(row).run());
+      /**
+       * Register an endpoint unless a bound is reached: counting and inserting in one unit, so
+       * concurrent requests cannot pass the bound together.
+       */
+      async createEndpoint(row: WebhookEndpointRow, limits: EndpointLimits): Promise<'created' | 'per-key limit' | 'total limit'> {
+        const outcome = await transact(() => {
+          const count = (where?: ReturnType<typeof eq>) => orm.select({ n: sql<number>`count(*)` }).from(webhookEndpoints).where(where).get()!.n;
+          if (row.apiKeyId !== null && count(eq(webhookEndpoints.apiKeyId, row.apiKeyId)) >= limits.perKey) return 'per-key limit' as const;
+          if (count() >= limits.total) return 'total limit' as const;
+          orm.insert(webhookEndpoints).values(row).run();
+          return 'created' as const;
+        });
         listeners = undefined;
+        return outcome;
       },
       async endpoints(): Promise<WebhookEndpointRow[]> {
         return orm.select().from(webhookEndpoints).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id)).all();
@@ -95,17 +129,17 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
         return changes > 0;
       },
 
-      /** Pending deliveries whose time has come, oldest first. */
+      /**
+       * Pending deliveries whose time has come, oldest first, taken per endpoint: a paused endpoint
+       * contributes nothing, and one that is failing only one delivery (a probe), however many it
+       * has waiting. Endpoints are few (bounded), each lookup one index range.
+       */
       async due(now: number, limit: number): Promise<DueDelivery[]> {
-        return orm
-          .select({ id: webhookDeliveries.id, attempts: webhookDeliveries.attempts, eventId: webhookEvents.id, payload: webhookEvents.payload, url: webhookEndpoints.url, secret: webhookEndpoints.secret })
-          .from(webhookDeliveries)
-          .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-          .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-          .where(and(eq(webhookDeliveries.state, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
-          .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-          .limit(limit)
-          .all();
+        const rows = awake.all({ now }).flatMap((endpoint) => dueFor.all({ endpointId: endpoint.id, now, limit: endpoint.failingSince === null ? limit : 1 }).map((row) => ({ ...row, failingSince: endpoint.failingSince })));
+        return rows
+          .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
+          .slice(0, limit)
+          .map(({ nextAttemptAt: _, ...due }) => due);
       },
 
       /** Record one attempt and the delivery's new state, as one unit. */
@@ -128,6 +162,16 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
                   : { nextAttemptAt: outcome.nextAttemptAt }),
             })
             .where(eq(webhookDeliveries.id, outcome.deliveryId))
+            .run();
+          // The endpoint as a whole: an answer ends its run of failures; a failure pauses it.
+          orm
+            .update(webhookEndpoints)
+            .set(
+              outcome.delivered
+                ? { failingSince: null, pausedUntil: null }
+                : { failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${outcome.at})`, pausedUntil: sql`max(coalesce(${webhookEndpoints.pausedUntil}, 0), ${outcome.endpointPausedUntil ?? 0})` },
+            )
+            .where(eq(webhookEndpoints.id, sql`(SELECT endpoint_id FROM webhook_deliveries WHERE id = ${outcome.deliveryId})`))
             .run();
         });
       },

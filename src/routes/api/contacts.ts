@@ -82,54 +82,68 @@ export function createContactRoutes(deps: AppDeps) {
 }
 
 const tag = 'Contacts';
+/** The contact the POST example makes; later examples name it by this id (the suite sends the real one). */
+const exampleId = { id: 'Xq3nC8aVb1LmT0pR' };
 export const contactDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/contacts',
+    operationId: 'upsertContact',
     tag,
     scope: 'contacts:write',
     summary: 'Create or update a contact, with consent proof',
     description: 'Upsert by address. Subscribes the given topics, each a `subscribe` row in the consent ledger with source `api`, the key\'s name, the policy version and the (hashed) evidence. An existing suppression is never lifted by this.',
     body: UpsertContactRequest,
+    example: {
+      body: { email: 'ann@example.com', locale: 'en', externalId: 'crm-1042', topics: ['newsletter'], consent: { via: 'signup-form', at: '2026-05-01T09:30:00Z', ip: '203.0.113.7', text: 'Yes, send me the monthly newsletter.' } },
+    },
     responses: { 200: { description: 'Existing contact, updated.', schema: UpsertContactResponse }, 201: { description: 'Created.', schema: UpsertContactResponse }, 409: { description: '`externalId` belongs to another contact.' } },
   },
   {
     method: 'get',
     path: '/contacts',
+    operationId: 'listContacts',
     tag,
     scope: 'contacts:read',
     summary: 'List contacts, or find one by address or external id',
     query: ListContactsQuery,
+    example: { query: { limit: 2 } },
     responses: { 200: { description: 'A page of contacts (creation order).', schema: ContactPage } },
   },
   {
     method: 'get',
     path: '/contacts/:id',
+    operationId: 'getContact',
     tag,
     scope: 'contacts:read',
     summary: 'Get a contact',
     params: ContactIdParams,
+    example: { params: exampleId },
     responses: { 200: { description: 'The contact.', schema: Contact }, 404: { description: 'No such contact.' } },
   },
   {
     method: 'patch',
     path: '/contacts/:id',
+    operationId: 'updateContact',
     tag,
     scope: 'contacts:write',
     summary: 'Change topics, language, external id, restriction or objection',
     description: 'Topic `false` is an unsubscribe (suppresses the topic); `true` subscribes but never lifts a suppression (use DELETE /suppressions for that, on the record). `pausedUntil` (GDPR art. 18) and `noProfiling` (art. 21) write `restrict` and `object` ledger rows.',
     params: ContactIdParams,
     body: UpdateContactRequest,
+    example: { params: exampleId, body: { topics: { marketing: true, newsletter: false }, noProfiling: true } },
     responses: { 200: { description: 'The contact after the change.', schema: Contact }, 404: { description: 'No such contact.' }, 409: { description: 'Erased, or `externalId` taken.' } },
   },
   {
     method: 'delete',
     path: '/contacts/:id',
+    operationId: 'eraseContact',
     tag,
     scope: 'contacts:write',
     summary: 'Erase a contact (GDPR art. 17)',
     description: 'Deletes the address, external id, subscriptions and flags, and keeps a global `erasure` suppression on the keyed hash of the address, so the person is never mailed again, also not after a later import. Emits `contact.erased`. Idempotent.',
     params: ContactIdParams,
+    example: { params: exampleId },
     responses: { 200: { description: 'Erased.', schema: EraseResponse }, 404: { description: 'No such contact.' } },
   },
 ];

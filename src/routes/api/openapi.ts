@@ -1,72 +1,9 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { Hono } from 'hono';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AppDeps, AppEnv } from '../context.ts';
-import { contactDocs } from './contacts.ts';
-import type { RouteDoc } from './doc.ts';
-import { ErrorBody } from './schemas.ts';
-import { suppressionDocs } from './suppressions.ts';
-import { webhookDocs } from './webhooks.ts';
-import { messageDocs } from './messages.ts';
-
-/** Every documented /api/v1 route. A route module adds its own list here. */
-export const apiRouteDocs: RouteDoc[] = [...contactDocs, ...suppressionDocs, ...messageDocs, ...webhookDocs];
-
-const COMMON_ERRORS: Record<number, string> = {
-  400: 'Bad input; `error.fields` names each bad field (e.g. `suppressions[3].email`). Nothing was changed.',
-  401: 'No API key, or an invalid or revoked one.',
-  403: 'The key lacks the scope this route needs.',
-  413: 'The body is larger than API_BODY_LIMIT.',
-  429: 'Too many requests for this key; retry after `Retry-After` seconds.',
-};
-
-/** OpenAPI 3.1, generated from the zod schemas the handlers validate with. */
-export function openApiDocument(options: { publicUrl: string; version: string }) {
-  const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'apiKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An API key from `optbox apikey create --name N [--scopes a,b]`, sent as `Authorization: Bearer obx_…`.',
-  });
-  const errorRef = ErrorBody; // a component by its meta id
-  for (const route of apiRouteDocs) {
-    const responses: Record<string, { description: string; content?: Record<string, { schema: typeof errorRef }> }> = {};
-    for (const [status, r] of Object.entries(route.responses)) {
-      responses[status] = r.schema ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema as typeof errorRef } } } : { description: r.description, ...(Number(status) >= 400 ? { content: { 'application/json': { schema: errorRef } } } : r.contentType ? { content: { [r.contentType]: { schema: { type: 'string' } as never } } } : {}) };
-    }
-    for (const [status, description] of Object.entries(COMMON_ERRORS)) {
-      if (status === '413' && !route.body) continue;
-      responses[status] ??= { description, content: { 'application/json': { schema: errorRef } } };
-    }
-    registry.registerPath({
-      method: route.method,
-      path: '/api/v1' + route.path.replace(/:(\w+)/g, '{$1}'),
-      summary: route.summary,
-      description: [route.description, `Scope: \`${route.scope}\`.`].filter(Boolean).join('\n\n'),
-      tags: [route.tag],
-      security: [{ apiKey: [] }],
-      request: {
-        ...(route.params ? { params: route.params } : {}),
-        ...(route.query ? { query: route.query } : {}),
-        ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
-      },
-      responses,
-    });
-  }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'optbox marketing API',
-      version: options.version,
-      description:
-        'Keep your CRM, campaign tool or warehouse in step with optbox: contacts with proof of consent, the suppression list (check, sync, add, remove, export) and signed webhooks. Errors always have the shape `{"error": {"code", "message", "fields"?}}`.',
-    },
-    servers: [{ url: options.publicUrl }],
-    security: [{ apiKey: [] }],
-  });
-}
+import { openApiDocument } from './document.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -1,27 +1,35 @@
 import { z } from 'zod';
+import { emailInput } from '../../core/email.ts';
+import { ERROR_CODES } from '../../core/errors.ts';
 import { MAX_BULK_ADD } from '../../core/suppressions.ts';
+import { topicIdInput } from '../../core/validation.ts';
 import { WEBHOOK_EVENT_TYPES } from '../../core/webhooks.ts';
 
 /**
  * The marketing API's shapes, in one place. Request schemas validate (readJson/readQuery) and
  * the same objects generate the OpenAPI document (openapi.ts); response schemas are what the
  * handlers' view functions are typed against, so the document cannot drift from the answers.
+ * Formats and bounds are the ones the server enforces, so a value a generated client builds
+ * from the document is one the server accepts.
  */
 
-export const topicId = z.string().min(1).max(64).describe('A topic id, e.g. `newsletter`.');
-const scopeValue = z.string().min(1).max(64).describe('A topic id, or `*` for every topic.');
-const emailIn = z.string().max(320).describe('An email address; trimmed, NFC-normalized and lower-cased by the server.');
-const instant = z.iso.datetime({ offset: true }).describe('RFC 3339 date-time.');
+export const topicId = topicIdInput;
+const scopeValue = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^(?:\*|[a-z0-9][a-z0-9_-]*)$/, 'is not a topic id or *')
+  .meta({ description: 'A topic id, or `*` for every topic.', example: '*' });
+const emailIn = emailInput;
+export const instant = z.iso.datetime({ offset: true }).describe('RFC 3339 date-time.');
 const instantIn = instant.transform((s) => Date.parse(s));
-const reason = z.enum(['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure']);
+export const reason = z.enum(['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure']);
+/** A query string carries text: a whole number in it is read as one, anything else is refused as not a number. */
+const wholeNumber = (v: unknown) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v);
 const limit = (max: number, dflt: number) =>
   z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(max))
-    .optional()
-    .transform((n) => n ?? dflt)
+    .preprocess(wholeNumber, z.number().int().min(1).max(max))
+    .default(dflt)
     .describe(`Page size, 1 to ${max} (default ${dflt}).`);
 const cursor = z.string().min(1).max(512).describe('Opaque cursor from `nextCursor` of an earlier answer.');
 const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable(), hasMore: z.boolean() });
@@ -29,9 +37,11 @@ const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), n
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.enum(['invalid_input', 'invalid_link', 'not_found', 'conflict', 'unauthorized', 'forbidden', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal']),
+      code: z.enum([...ERROR_CODES, 'internal']),
       message: z.string(),
-      fields: z.array(z.object({ field: z.string().describe('e.g. `emails[3]`'), message: z.string() })).optional(),
+      fields: z
+        .array(z.object({ field: z.string().describe('The input as the client wrote it: `emails[3]`, `topics.newsletter`, `topics[""]`, or an unknown query parameter or body key by its own name.'), message: z.string() }))
+        .optional(),
     }),
   })
   .meta({ id: 'Error', description: 'Every API error has this shape.' });
@@ -58,7 +68,7 @@ export const ConsentProof = z
     via: z.string().min(1).max(100).optional().describe('Where consent was given, in your words (e.g. `signup-form`).'),
     policyVersion: z.string().min(1).max(40).optional().describe('Privacy-policy version shown; the server default when absent.'),
     at: instantIn.optional().describe('When consent was given.'),
-    ip: z.union([z.ipv4(), z.ipv6()]).optional().describe('IP the consent came from; kept only truncated and hashed.'),
+    ip: z.union([z.ipv4().meta({ format: 'ipv4' }), z.ipv6().meta({ format: 'ipv6' })]).optional().describe('IP the consent came from; kept only truncated and hashed.'),
     userAgent: z.string().max(1024).optional().describe('Kept only hashed.'),
     text: z.string().min(1).max(10_000).optional().describe('The exact consent wording shown; kept once per version.'),
   })
@@ -78,7 +88,10 @@ export const UpsertContactResponse = z.object({ contact: Contact, created: z.boo
 
 export const UpdateContactRequest = z
   .strictObject({
-    topics: z.record(topicId, z.boolean()).optional().describe('topic → subscribed. `false` unsubscribes (and suppresses the topic); `true` subscribes but lifts no suppression.'),
+    topics: z
+      .record(topicId, z.boolean())
+      .meta({ propertyNames: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_-]*$' } })
+      .optional().describe('topic → subscribed. `false` unsubscribes (and suppresses the topic); `true` subscribes but lifts no suppression.'),
     locale: z.enum(['nl', 'en']).optional(),
     externalId: z.string().min(1).max(200).nullable().optional(),
     noProfiling: z.boolean().optional(),
@@ -174,7 +187,7 @@ export const ExportQuery = z.strictObject({
 
 export const CheckRequest = z
   .strictObject({
-    emails: z.array(z.string().max(320)).min(1).max(10_000),
+    emails: z.array(emailIn).min(1).max(10_000),
     topic: topicId.optional().describe('Without: only global suppressions count (transactional mail).'),
   })
   .meta({ id: 'CheckRequest' });
@@ -186,12 +199,25 @@ export const CheckResponse = z
 
 const eventType = z.enum(WEBHOOK_EVENT_TYPES);
 export const WebhookEndpoint = z
-  .object({ id: z.string(), url: z.string(), events: z.array(eventType), description: z.string(), createdAt: instant })
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(eventType),
+    description: z.string(),
+    createdAt: instant,
+    failingSince: instant.nullable().describe('Since when every attempt failed; null while the receiver answers.'),
+    pausedUntil: instant.nullable().describe('A failing endpoint is paused as a whole until then (one delivery is tried per pause).'),
+  })
   .meta({ id: 'WebhookEndpoint' });
 export const CreatedWebhookEndpoint = WebhookEndpoint.extend({ secret: z.string().describe('`whsec_…`: shown only now. Verify signatures with it (Standard Webhooks).') }).meta({ id: 'CreatedWebhookEndpoint' });
 export const CreateWebhookRequest = z
   .strictObject({
-    url: z.string().min(1).max(2000).describe('http:// or https:// URL that receives POSTs.'),
+    url: z
+      .string()
+      .min(1)
+      .max(2000)
+      .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+      .meta({ format: 'uri', description: 'http:// or https:// URL that receives POSTs.', example: 'https://crm.example.com/hooks/optbox' }),
     events: z.array(eventType).min(1).max(WEBHOOK_EVENT_TYPES.length),
     description: z.string().max(200).optional(),
     secret: z.string().max(200).optional().describe('Your own `whsec_` secret; generated when absent.'),
@@ -216,4 +242,3 @@ export const WebhookDelivery = z
   .meta({ id: 'WebhookDelivery' });
 export const DeliveriesQuery = z.strictObject({ cursor: cursor.optional(), limit: limit(200, 50) });
 export const DeliveryPage = page(WebhookDelivery).meta({ id: 'WebhookDeliveryPage' });
-

@@ -17,6 +17,8 @@ const endpointView = (row: WebhookEndpointRow): z.input<typeof WebhookEndpoint> 
   events: row.events as z.input<typeof WebhookEndpoint>['events'],
   description: row.description,
   createdAt: iso(row.createdAt),
+  failingSince: isoOrNull(row.failingSince),
+  pausedUntil: isoOrNull(row.pausedUntil),
 });
 
 /** /webhooks: register receivers, list and remove them, read their delivery log. */
@@ -27,7 +29,7 @@ export function createWebhookRoutes(deps: AppDeps) {
     .use('/webhooks/*', scope('webhooks:manage'))
     .post('/webhooks', async (c) => {
       const input = await readJson(c, CreateWebhookRequest);
-      const row = await createWebhookEndpoint(core, { ...input, actor: actorOf(c) });
+      const row = await createWebhookEndpoint(core, { ...input, actor: actorOf(c), apiKeyId: c.get('apiKey').id, limits: deps.config.webhookEndpoints });
       return c.json({ ...endpointView(row), secret: row.secret } satisfies z.input<typeof CreatedWebhookEndpoint>, 201);
     })
     .get('/webhooks', async (c) => c.json({ data: (await listWebhookEndpoints(core)).map(endpointView) } satisfies z.input<typeof WebhookList>))
@@ -67,25 +69,31 @@ export function createWebhookRoutes(deps: AppDeps) {
 }
 
 const tag = 'Webhooks';
-const idOnly = { params: WebhookIdParams };
+/** The endpoint the POST example makes; later examples name it by this id (the suite sends the real one). */
+const idOnly = { params: WebhookIdParams, example: { params: { id: 'wh_Lq2Zt7Xc4VbN' } } };
 export const webhookDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/webhooks',
+    operationId: 'createWebhookEndpoint',
     tag,
     scope: 'webhooks:manage',
     summary: 'Register a webhook endpoint',
     description:
-      'Events: `subscription.updated`, `suppression.created`, `suppression.deleted`, `contact.erased`. Each delivery is a POST of `{type, timestamp, data}` signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). Any 2xx counts as delivered; anything else or no answer within the timeout is retried with backoff (5 s, 5 min, 30 min, 2 h, 5 h, 10 h …). The same `webhook-id` is sent on every retry: de-duplicate on it.',
+      'Events: `subscription.updated`, `suppression.created`, `suppression.deleted`, `contact.erased` (payloads under `webhooks` in this document). Each delivery is a POST of `{type, timestamp, data}` signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`). Any 2xx counts as delivered; anything else or no answer within the timeout is retried with backoff (5 s, 5 min, 30 min, 2 h, 5 h, 10 h …). The same `webhook-id` is sent on every retry: de-duplicate on it. An endpoint that keeps failing is paused as a whole (`failingSince`, `pausedUntil`), for as long as it has been failing (5 s up to an hour), with one delivery tried per pause; its first answer ends the pause. A key may register WEBHOOK_ENDPOINTS_PER_KEY endpoints (default 10), the server WEBHOOK_ENDPOINTS_TOTAL in all (default 100).',
     body: CreateWebhookRequest,
-    responses: { 201: { description: 'Registered; the secret is shown only now.', schema: CreatedWebhookEndpoint } },
+    example: { body: { url: 'https://crm.example.com/hooks/optbox', events: ['suppression.created', 'suppression.deleted'], description: 'CRM sync' } },
+    responses: {
+      201: { description: 'Registered; the secret is shown only now.', schema: CreatedWebhookEndpoint },
+      409: { description: '`limit_reached`: this key, or the server, has as many endpoints as allowed (WEBHOOK_ENDPOINTS_PER_KEY, WEBHOOK_ENDPOINTS_TOTAL). Remove one first.' },
+    },
   },
-  { method: 'get', path: '/webhooks', tag, scope: 'webhooks:manage', summary: 'List webhook endpoints', responses: { 200: { description: 'Endpoints (without secrets).', schema: WebhookList } } },
-  { method: 'get', path: '/webhooks/:id', tag, scope: 'webhooks:manage', summary: 'Get a webhook endpoint', ...idOnly, responses: { 200: { description: 'The endpoint.', schema: WebhookEndpoint }, 404: { description: 'No such endpoint.' } } },
-  { method: 'delete', path: '/webhooks/:id', tag, scope: 'webhooks:manage', summary: 'Remove a webhook endpoint', description: 'Pending deliveries to it are dropped with its log.', ...idOnly, responses: { 204: { description: 'Removed.' }, 404: { description: 'No such endpoint.' } } },
+  { method: 'get', path: '/webhooks', operationId: 'listWebhookEndpoints', tag, scope: 'webhooks:manage', summary: 'List webhook endpoints', responses: { 200: { description: 'Endpoints (without secrets).', schema: WebhookList } } },
+  { method: 'get', path: '/webhooks/:id', operationId: 'getWebhookEndpoint', tag, scope: 'webhooks:manage', summary: 'Get a webhook endpoint', ...idOnly, responses: { 200: { description: 'The endpoint.', schema: WebhookEndpoint }, 404: { description: 'No such endpoint.' } } },
   {
     method: 'get',
     path: '/webhooks/:id/deliveries',
+    operationId: 'listWebhookDeliveries',
     tag,
     scope: 'webhooks:manage',
     summary: 'Delivery log of an endpoint',
@@ -94,4 +102,5 @@ export const webhookDocs: RouteDoc[] = [
     query: DeliveriesQuery,
     responses: { 200: { description: 'A page of deliveries.', schema: DeliveryPage }, 404: { description: 'No such endpoint.' } },
   },
+  { method: 'delete', path: '/webhooks/:id', operationId: 'deleteWebhookEndpoint', tag, scope: 'webhooks:manage', summary: 'Remove a webhook endpoint', description: 'Pending deliveries to it are dropped with its log.', ...idOnly, responses: { 204: { description: 'Removed.' }, 404: { description: 'No such endpoint.' } } },
 ];

@@ -85,8 +85,7 @@ CREATE TABLE `suppression_imports` (
 	`message` text,
 	`started_at` integer NOT NULL,
 	`finished_at` integer
-);
---> statement-breakpoint
+);--> statement-breakpoint
 -- Dashboard counters (src/db/schema/console-stats.ts). The suppression and ledger counters are
 -- kept by the stores' write functions in the same unit of work (src/db/stores/console-stats.ts
 -- says why not by triggers: a trigger on those big tables made bulk adds slower as they grew).
