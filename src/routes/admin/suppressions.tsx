@@ -1,6 +1,5 @@
 import Busboy from 'busboy';
 import { Hono } from 'hono';
-import { stream } from 'hono/streaming';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { allTopics } from '../../core/topics.ts';
 import { ImportPage, ImportProgressPage, SOURCES, SuppressionsPage } from '../../../views/admin/suppressions.tsx';
 import { requestEvidence } from '../client-ip.ts';
 import type { AppDeps } from '../context.ts';
+import { sendExport } from '../export-stream.ts';
 import { notAChoice } from '../form.ts';
 import { field, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
 
@@ -79,22 +79,9 @@ export function createSuppressionRoutes(deps: AppDeps, k: ConsoleKit) {
   k.add(r, 'GET', '/admin/suppressions/export', 'read', async (c) => {
     const format = c.req.query('format') === 'ndjson' ? 'ndjson' : 'csv';
     const reason = c.req.query('reason') as 'bounce' | undefined;
-    const rows = exportSuppressions(core, { format, topic: c.req.query('topic') || undefined, reason: reason || undefined });
-    const first = await rows.next();
+    const res = await sendExport(c, exportSuppressions(core, { format, topic: c.req.query('topic') || undefined, reason: reason || undefined }), format);
     await recordAudit(core, { operatorId: k.operator(c).operatorId, action: 'suppression.export' });
-    c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-    c.header('Content-Disposition', `attachment; filename="suppressions.${format}"`);
-    return stream(c, async (out) => {
-      let aborted = false;
-      out.onAbort(() => {
-        aborted = true;
-      });
-      if (!first.done) await out.write(first.value);
-      for await (const chunk of rows) {
-        if (aborted) break;
-        await out.write(chunk);
-      }
-    });
+    return res;
   });
 
   k.add(r, 'GET', '/admin/suppressions/import', 'read', async (c) => c.html(<ImportPage viewer={k.viewer(c)} recent={await recentImports(core)} maxMb={MAX_UPLOAD_MB} />));

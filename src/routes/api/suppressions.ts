@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { stream } from 'hono/streaming';
+import { sendExport } from '../export-stream.ts';
 import { actorOf, scope } from '../../auth/api-key.ts';
 import { notFound } from '../../core/errors.ts';
 import { checkSuppressions, exportSuppressions, suppressionChangesSince, suppressionsFor, suppressMany, unsuppress } from '../../core/suppressions.ts';
@@ -55,22 +55,7 @@ export function createSuppressionRoutes(deps: AppDeps) {
     })
     .get('/suppressions/export', scope('suppressions:read'), async (c) => {
       const q = readQuery(c, ExportQuery);
-      const rows = exportSuppressions(core, { format: q.format, topic: q.topic, reason: q.reason });
-      const first = await rows.next(); // bad filters fail here, before the 200 is sent
-      c.header('Content-Type', q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-      c.header('Content-Disposition', `attachment; filename="suppressions.${q.format === 'csv' ? 'csv' : 'ndjson'}"`);
-      c.header('Cache-Control', 'no-store');
-      return stream(c, async (out) => {
-        let aborted = false;
-        out.onAbort(() => {
-          aborted = true;
-        });
-        if (!first.done) await out.write(first.value);
-        for await (const chunk of rows) {
-          if (aborted) break;
-          await out.write(chunk);
-        }
-      });
+      return sendExport(c, exportSuppressions(core, { format: q.format, topic: q.topic, reason: q.reason }), q.format === 'csv' ? 'csv' : 'ndjson');
     })
     .get('/suppressions/:email', scope('suppressions:read'), async (c) => {
       const { email } = readParams(c, EmailParams);
