@@ -9,6 +9,7 @@ import { apiError, handleError } from './routes/errors.tsx';
 import { createApiRoutes } from './routes/api/index.ts';
 import { createApiDocsRoutes } from './routes/api/openapi.ts';
 import { createOpsRoutes } from './routes/ops.ts';
+import { createHookRoutes } from './routes/hooks/index.ts';
 import { createUnsubscribeRoutes } from './routes/public/unsubscribe.tsx';
 import { createPreferencesRoutes } from './routes/public/preferences.tsx';
 
@@ -40,9 +41,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', createPreferencesRoutes(deps));
   app.route('/api', createApiDocsRoutes(deps));
   app.route('/api/v1', createApiRoutes(deps));
+  app.route('/hooks', createHookRoutes(deps));
 
   app.notFound((c) => {
-    if (c.req.path.startsWith('/api/')) return apiError(c, 'not_found', 'no such route');
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/')) return apiError(c, 'not_found', 'no such route');
     return handleError(deps)(new OptboxError('not_found', 'no such page'), c);
   });
   app.onError(handleError(deps));

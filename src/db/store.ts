@@ -11,12 +11,16 @@ import { createAudienceStore } from './stores/audience.ts';
 import { createWebhookStore } from './stores/webhooks.ts';
 import { createErasureStore } from './stores/erasure.ts';
 import { createSessionStore } from './stores/sessions.ts';
+import { createFeedbackStore } from './stores/feedback.ts';
+import { createOpsStore } from './stores/ops.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
 export { suppressionData } from './stores/suppressions.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
+export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
+export type { RetentionCounts } from './stores/ops.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
 
 /**
@@ -29,11 +33,14 @@ export function createStore(db: Db) {
   const webhooks = createWebhookStore(db.orm, transact);
   const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger, webhooks);
   const ping = db.sqlite.prepare('SELECT 1 AS ok');
+  const consent = createConsentStore(db.orm, transact, ledger, suppressions, webhooks);
   return {
     contacts: createContactStore(db.orm, transact, ledger, webhooks),
     topics: createTopicStore(db.orm, db.sqlite),
     suppressions,
-    consent: createConsentStore(db.orm, transact, ledger, suppressions, webhooks),
+    consent,
+    feedback: createFeedbackStore(db.sqlite, transact, ledger, suppressions, consent),
+    ops: createOpsStore(db.sqlite, transact),
     erasure: createErasureStore(db.orm, transact, ledger, suppressions, webhooks),
     sessions: createSessionStore(db.orm, transact, ledger, suppressions),
     webhooks,

@@ -362,7 +362,7 @@ function formatDate(ctx: PageContext, ms: number): string {
 }
 
 const ACTIONS = new Set(['subscribe', 'subscribe-pending', 'unsubscribe', 'suppress', 'unsuppress', 'restrict', 'object', 'export', 'rectify', 'erase']);
-const SOURCES = new Set(['one-click', 'unsubscribe-page', 'preference-center', 'api', 'admin', 'import', 'bounce-webhook', 'mailto', 'cli']);
+const SOURCES = new Set(['one-click', 'unsubscribe-page', 'preference-center', 'api', 'admin', 'import', 'bounce-webhook', 'complaint-webhook', 'unsubscribe-webhook', 'mailto', 'cli', 'retention']);
 
 /** One ledger row in plain words: what changed, for which topic, and how. */
 function historyLine(ctx: PageContext, e: ConsentEventRow, topicName: (id: string | null) => string) {
