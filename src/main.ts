@@ -6,6 +6,7 @@ import { SecretsError } from './core/secrets.ts';
 import { createLogger } from './logger.ts';
 import { mailHookFor } from './mail/hook.ts';
 import { TemplateError } from './mail/templates.ts';
+import { startInboundSmtp, type InboundSmtp } from './mail/inbound.ts';
 import { openRuntime } from './runtime.ts';
 
 /** load config → open db → migrate → build app → serve, and stop gracefully on SIGTERM/SIGINT. */
@@ -48,6 +49,17 @@ async function main() {
       process.exit(2);
     }
     throw err;
+  }
+
+  // mailto: unsubscribes over SMTP, when asked for (off by default).
+  let inbound: InboundSmtp | undefined;
+  if (config.inbound.smtpPort !== undefined) {
+    if (!config.mail.unsubscribeMailto) {
+      logger.fatal('INBOUND_SMTP_PORT needs UNSUBSCRIBE_MAILTO: the listener takes mail for that address only');
+      runtime.close();
+      process.exit(2);
+    }
+    inbound = await startInboundSmtp(runtime);
   }
 
   const app = createApp(runtime);
