@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CoreDeps } from './core/deps.ts';
+import type { Store } from './db/store.ts';
 import { ledgerCountsSince, ledgerLength, webhookDeliveryStates } from './core/stats.ts';
 
 /**
@@ -121,3 +122,23 @@ export function createMetrics(core: CoreDeps) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Count every suppression check (API, mail hook, may-mail) where all of them pass: the store's
+ * two check functions, wrapped once by the runtime that owns both the store and the metrics.
+ */
+export function countSuppressionChecks(store: Store, metrics: Metrics): void {
+  const { checkOne, checkMany } = store.suppressions;
+  store.suppressions.checkOne = async (key, topic, now) => {
+    const hit = await checkOne(key, topic, now);
+    metrics.suppressionChecks(1, hit ? 1 : 0);
+    return hit;
+  };
+  store.suppressions.checkMany = async (keys, topic, now) => {
+    const hits = await checkMany(keys, topic, now);
+    let n = 0;
+    for (const hit of hits) if (hit) n++;
+    metrics.suppressionChecks(keys.length, n);
+    return hits;
+  };
+}

@@ -2,10 +2,13 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createCore } from './core/create-core.ts';
 import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
+import { createRetentionScheduler, type RetentionPolicy, type RetentionScheduler } from './core/retention.ts';
 import { openStore } from './db/store.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMailer, type Mailer } from './mail/transport.ts';
-import type { AppDeps } from './routes/context.ts';
+import { countSuppressionChecks, createMetrics, type Metrics } from './metrics.ts';
+import type { AppDeps, RequestContext } from './routes/context.ts';
+import type { SnsHttp } from './routes/hooks/sns.ts';
 
 /**
  * Open the database, migrate it, load the secrets and build the core: what the server, the CLI
@@ -14,10 +17,18 @@ import type { AppDeps } from './routes/context.ts';
 export interface Runtime extends AppDeps {
   /** The webhook delivery worker; `main` starts it, tests call `tick()`. Stopped by close. */
   webhooks: WebhookWorker;
+  metrics: Metrics;
+  /** Retention on a timer; `main` starts it, close stops it. */
+  retention: RetentionScheduler;
+  retentionPolicy: RetentionPolicy;
   close(): void;
 }
 
-export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger; mailer?: Mailer } = {}): Runtime {
+export function retentionPolicyOf(config: Config): RetentionPolicy {
+  return { ...config.retention, softBounceWindowMs: config.feedback.softBounce.windowMs };
+}
+
+export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger; mailer?: Mailer; requestContext?: RequestContext; snsHttp?: SnsHttp } = {}): Runtime {
   const store = openStore(config.databasePath);
   try {
     const core = createCore(store, {
@@ -29,14 +40,24 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
     });
     const logger = options.logger ?? createLogger(config.logLevel);
     const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger });
+    const retentionPolicy = retentionPolicyOf(config);
+    const retention = createRetentionScheduler(core, retentionPolicy, { intervalMs: config.retention.intervalMinutes * 60_000, logger });
+    const metrics = createMetrics(core);
+    countSuppressionChecks(store, metrics);
     return {
       core,
       config,
       logger,
+      metrics,
+      requestContext: options.requestContext,
+      snsHttp: options.snsHttp,
       mailer: options.mailer ?? createMailer(config, logger),
       webhooks,
+      retention,
+      retentionPolicy,
       close: () => {
         void webhooks.stop();
+        void retention.stop();
         store.close();
       },
     };
