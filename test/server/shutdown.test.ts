@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SIGTERM during one-click load', () => {
-  it('finishes what it acknowledged, refuses nothing with an error, and exits 0', { timeout: 60_000 }, async () => {
+  it('finishes what it acknowledged, refuses nothing with an error, and exits 0', { timeout: 120_000 }, async () => {
     const server = await startServer({ DATABASE_PATH: databasePath, RETENTION_INTERVAL_MINUTES: '0' });
     const exit = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
     const acknowledged: string[] = [];
