@@ -4,7 +4,6 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { SecretsError } from './core/secrets.ts';
 import { createLogger, createRequestContext } from './logger.ts';
-import { mailHookFor } from './mail/hook.ts';
 import { TemplateError } from './mail/templates.ts';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound.ts';
 import { openRuntime } from './runtime.ts';
@@ -41,7 +40,7 @@ async function main() {
   // Compile the mail templates now: invalid MJML stops the start, naming template and line,
   // instead of failing the first send.
   try {
-    const hook = await mailHookFor(runtime);
+    const hook = await runtime.mail.hook();
     logger.info({ templates: hook.templates() }, 'mail templates compiled');
   } catch (err) {
     if (err instanceof TemplateError) {

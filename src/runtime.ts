@@ -5,6 +5,8 @@ import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.t
 import { createRetentionScheduler, type RetentionPolicy, type RetentionScheduler } from './core/retention.ts';
 import { openStore } from './db/store.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMailService } from './mail/service.ts';
+import type { TemplateSet } from './mail/templates.ts';
 import { createMailer, type Mailer } from './mail/transport.ts';
 import { countSuppressionChecks, createMetrics, type Metrics } from './metrics.ts';
 import type { AppDeps, RequestContext } from './routes/context.ts';
@@ -28,7 +30,20 @@ export function retentionPolicyOf(config: Config): RetentionPolicy {
   return { ...config.retention, softBounceWindowMs: config.feedback.softBounce.windowMs };
 }
 
-export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger; mailer?: Mailer; requestContext?: RequestContext; snsHttp?: SnsHttp } = {}): Runtime {
+export interface RuntimeOptions {
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  /** Transport for optbox's own mails; default from config (SMTP_URL, else the outbox folder). */
+  mailer?: Mailer | undefined;
+  /** Compiled mail templates to use instead of compiling them (tests share one set per file). */
+  templates?: (() => Promise<TemplateSet>) | undefined;
+  /** Set by the server: every log line of a request carries its id. */
+  requestContext?: RequestContext | undefined;
+  /** How /hooks/ses reaches SNS; tests pass a stand-in. */
+  snsHttp?: SnsHttp | undefined;
+}
+
+export function openRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const store = openStore(config.databasePath);
   try {
     const core = createCore(store, {
@@ -39,6 +54,7 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
       pepper: config.pepper,
     });
     const logger = options.logger ?? createLogger(config.logLevel);
+    const mailer = options.mailer ?? createMailer(config, logger);
     const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger });
     const retentionPolicy = retentionPolicyOf(config);
     const retention = createRetentionScheduler(core, retentionPolicy, { intervalMs: config.retention.intervalMinutes * 60_000, logger });
@@ -51,7 +67,8 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
       metrics,
       requestContext: options.requestContext,
       snsHttp: options.snsHttp,
-      mailer: options.mailer ?? createMailer(config, logger),
+      mailer,
+      mail: createMailService({ core, config, logger, mailer, templates: options.templates }),
       webhooks,
       retention,
       retentionPolicy,

@@ -1,5 +1,5 @@
 import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
-import { contactById } from './contacts.ts';
+import { contactById } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
 
 export interface EraseInput {
@@ -10,7 +10,7 @@ export interface EraseInput {
 }
 
 /**
- * GDPR art. 17 ("right to be forgotten"), DESIGN promise 5: delete the person's data but keep a
+ * GDPR art. 17 ("right to be forgotten"): delete the person's data but keep a
  * global suppression on the keyed hash of their address, so a later import of the same address
  * is never mailed. One unit of work (see db/stores/erasure.ts). Used by the marketing API
  * (DELETE /api/v1/contacts/:id) and the preference center. Idempotent: erasing an erased

@@ -1,52 +1,59 @@
-import { randomBytes } from 'node:crypto';
-import type { ContactRow, ConsentEventRow, SuppressionRow, TopicRow } from '../db/store.ts';
-import { contactById, topicStatuses, updateContact } from './contacts.ts';
+import type { ConsentEventRow, ContactRow, SuppressionRow, TopicRow } from '../db/store.ts';
+import { activeContactById, contactById, isActive, type ActiveContact } from './contact.ts';
+import { topicStatuses, updateContact } from './contacts.ts';
 import type { CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
-import { invalidLink, OptboxError } from './errors.ts';
+import { invalidInput, invalidLink, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
+import { peekOnceToken, signOnceToken, useOnceToken } from './once-links.ts';
 import { resubscribe, unsubscribe } from './subscriptions.ts';
-import type { LoginClaims } from './tokens.ts';
+import { isoOrNull } from '../format/time.ts';
 
 /**
- * The preference center's verbs (issue 5). Every change is written with source
- * `preference-center`; reading personal data and changing the address are for sessions that
- * proved control of the address (DESIGN promise 7), which routes check before calling these.
+ * The preference center's verbs. Every change is written with source `preference-center`.
+ * Reading personal data and changing the address are for sessions that proved control of the
+ * address by a link mailed to it (step-up, src/auth/preference-auth.ts): a footer link may have
+ * been forwarded, so routes check the session before calling these.
  */
 const SOURCE = 'preference-center' as const;
 
-/** What a sign-in link is for: a plain sign-in (also step-up), an address change, a topic confirmation. */
-export type LinkScope = 'signin' | 'email' | `topic:${string}`;
-
 /** A contact that may sign in: known and not erased. Undefined otherwise (the caller answers the same). */
-export async function contactForSignIn(deps: CoreDeps, email: string): Promise<ContactRow | undefined> {
+export async function contactForSignIn(deps: CoreDeps, email: string): Promise<ActiveContact | undefined> {
   const contact = await deps.store.contacts.byEmail(normalizeEmail(email));
-  return contact && contact.status === 'active' && contact.email ? contact : undefined;
+  return isActive(contact) ? contact : undefined;
 }
 
-/** A single-use link token (login purpose): expires in minutes, its id is stored when used. */
-export function signOnceToken(deps: CoreDeps, contactId: string, scope: LinkScope, minutes: number): { token: string; jti: string; expiresAt: number } {
-  const jti = randomBytes(16).toString('base64url');
-  const token = deps.tokens.sign('login', { contactId, jti, scope }, { expiresInSeconds: minutes * 60 });
-  return { token, jti, expiresAt: deps.clock.now() + minutes * 60_000 };
+/** A preference-center footer link (`prefs` token): the contact it opens, while it can be reached. */
+export function contactOfPreferencesLink(deps: CoreDeps, token: string): Promise<ActiveContact> {
+  return activeContactById(deps, deps.tokens.verify(token, 'prefs').contactId);
 }
 
-/** Check a single-use link without using it (the GET page in front of the button). */
-export function peekOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'email' | 'topic'): LoginClaims & { exp?: number } {
-  const claims = deps.tokens.verify(token, 'login');
-  const actual = claims.scope ?? 'signin';
-  if (scope === 'topic' ? !actual.startsWith('topic:') : actual !== scope) throw invalidLink('link is for something else');
-  return claims;
+/** The contact a single-use link names (for the page in front of its button), without using it. */
+export function contactOfOnceLink(deps: CoreDeps, token: string, scope: 'signin' | 'email'): Promise<ContactRow> {
+  return contactById(deps, peekOnceToken(deps, token, scope).contactId);
 }
 
-/** Use a single-use link: verified, and its id recorded; a second use is refused. */
-export async function useOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'topic'): Promise<LoginClaims & { contact: ContactRow }> {
-  const claims = peekOnceToken(deps, token, scope);
+/** A sign-in (or step-up) link for the contact's own address. */
+export function signInLink(deps: CoreDeps, contactId: string, minutes: number): string {
+  return signOnceToken(deps, contactId, 'signin', minutes).token;
+}
+
+/** Use a sign-in link: the contact it proves control of; a second use is refused. */
+export async function useSignInLink(deps: CoreDeps, token: string): Promise<ActiveContact> {
+  return (await useOnceToken(deps, token, 'signin')).contact;
+}
+
+/** A double opt-in link, before it is used: the contact and the topic it confirms. */
+export async function pendingTopicOfLink(deps: CoreDeps, token: string): Promise<{ contact: ContactRow; topic: TopicRow }> {
+  const claims = peekOnceToken(deps, token, 'topic');
   const contact = await contactById(deps, claims.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
-  const expiresAt = (claims.exp ?? 0) * 1000;
-  if (!(await deps.store.sessions.useOnce(claims.jti, expiresAt, deps.clock.now()))) throw invalidLink('link already used');
-  return { ...claims, contact };
+  return { contact, topic: await topicOfClaim(deps, claims.scope) };
+}
+
+async function topicOfClaim(deps: CoreDeps, scope: string | undefined): Promise<TopicRow> {
+  const topic = await deps.store.topics.byId((scope ?? '').slice('topic:'.length));
+  if (!topic) throw invalidLink('topic no longer exists');
+  return topic;
 }
 
 export interface TopicState {
@@ -55,7 +62,7 @@ export interface TopicState {
 }
 
 export interface PreferencesView {
-  contact: ContactRow;
+  contact: ActiveContact;
   topics: TopicState[];
   /** The person unsubscribed from everything ('*' suppression of reason unsubscribe). */
   unsubscribedAll: boolean;
@@ -67,8 +74,7 @@ export interface PreferencesView {
 
 /** What the preference center shows for a contact. */
 export async function preferencesOf(deps: CoreDeps, contactId: string): Promise<PreferencesView> {
-  const contact = await contactById(deps, contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, contactId);
   const now = deps.clock.now();
   const [statuses, suppressions] = await Promise.all([topicStatuses(deps, contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
   const global = suppressions.filter((s: SuppressionRow) => s.scope === '*');
@@ -94,18 +100,18 @@ export interface SavePreferencesInput {
  * Save the topic switches, language and profiling objection. Turning a topic off is an
  * unsubscribe (suppresses it); turning it on lifts the person's own unsubscribe for it (never a
  * bounce or complaint). A double opt-in topic turned on becomes `pending`: the caller mails the
- * confirmation for each topic in `needConfirmation`.
+ * confirmation link (`token`) for each topic in `needConfirmation`.
  */
-export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput): Promise<{ needConfirmation: string[] }> {
+export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput & { linkMinutes: number }): Promise<{ needConfirmation: Array<{ topic: TopicRow; token: string }> }> {
   const view = await preferencesOf(deps, input.contactId);
   for (const id of Object.keys(input.topics)) {
-    if (!view.topics.some((t) => t.topic.id === id)) throw new OptboxError('invalid_input', `topics: unknown topic "${id}"`, [{ field: `topic.${id}`, message: 'unknown topic' }]);
+    if (!view.topics.some((t) => t.topic.id === id)) throw invalidInput(`topic.${id}`, 'unknown topic');
   }
   // Flags first (checked, one unit), then topics: one unit per topic change, each with its ledger row.
   if ((input.locale && input.locale !== view.contact.locale) || (input.noProfiling !== undefined && input.noProfiling !== view.contact.noProfiling)) {
     await updateContact(deps, { id: view.contact.id, locale: input.locale, noProfiling: input.noProfiling, source: SOURCE, request: input.request });
   }
-  const needConfirmation: string[] = [];
+  const needConfirmation: Array<{ topic: TopicRow; token: string }> = [];
   const base = { contactId: view.contact.id, source: SOURCE, request: input.request };
   for (const { topic, status } of view.topics) {
     const wanted = input.topics[topic.id];
@@ -120,7 +126,7 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
           status: 'pending',
           event: { action: 'subscribe-pending', topic: topic.id, source: SOURCE, actor: null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) },
         });
-        needConfirmation.push(topic.id);
+        needConfirmation.push({ topic, token: signOnceToken(deps, view.contact.id, `topic:${topic.id}`, input.linkMinutes).token });
       } else await resubscribe(deps, { ...base, topic: topic.id });
     }
   }
@@ -128,10 +134,9 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
 }
 
 /** Follow a double opt-in link: the pending topic becomes subscribed. */
-export async function confirmTopic(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contact: ContactRow; topic: TopicRow }> {
+export async function confirmTopic(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contact: ActiveContact; topic: TopicRow }> {
   const claims = await useOnceToken(deps, input.token, 'topic');
-  const topic = await deps.store.topics.byId(claims.scope!.slice('topic:'.length));
-  if (!topic) throw invalidLink('topic no longer exists');
+  const topic = await topicOfClaim(deps, claims.scope);
   await resubscribe(deps, { contactId: claims.contactId, topic: topic.id, source: SOURCE, request: input.request });
   return { contact: claims.contact, topic };
 }
@@ -163,8 +168,8 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
   const { contact } = view;
   const now = deps.clock.now();
   await deps.store.contacts.recordEvent({ at: now, contactId: contact.id, action: 'export', source: SOURCE, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) });
-  const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email!), now)]);
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
+  const iso = isoOrNull;
   return {
     format: 'optbox-contact-export/1',
     exportedAt: iso(now),
@@ -203,20 +208,18 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
  * when the link is followed, not here (the answer must not tell whose address it is).
  */
 export async function requestEmailChange(deps: CoreDeps, input: { contactId: string; email: string; minutes: number }): Promise<{ token: string; email: string }> {
-  const contact = await contactById(deps, input.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, input.contactId);
   const email = normalizeEmail(input.email);
-  if (email === contact.email) throw new OptboxError('invalid_input', 'email: is already your address', [{ field: 'email', message: 'is already your address' }]);
+  if (email === contact.email) throw invalidInput('email', 'is already your address');
   const { token, jti, expiresAt } = signOnceToken(deps, contact.id, 'email', input.minutes);
   await deps.store.sessions.addPendingEmail({ jti, contactId: contact.id, email, expiresAt, now: deps.clock.now() });
   return { token, email };
 }
 
 /** Follow the confirmation link sent to the new address. */
-export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contactId: string; email: string }> {
+export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contactId: string; email: string; locale: ActiveContact['locale'] }> {
   const claims = peekOnceToken(deps, input.token, 'email');
-  const contact = await contactById(deps, claims.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, claims.contactId);
   const result = await deps.store.sessions.confirmEmail({
     jti: claims.jti,
     contactId: contact.id,
@@ -229,5 +232,5 @@ export async function confirmEmailChange(deps: CoreDeps, input: { token: string;
     if (result.why === 'taken') throw new OptboxError('conflict', 'that address belongs to another subscription');
     throw invalidLink(result.why === 'erased' ? 'contact erased' : 'link already used or expired');
   }
-  return { contactId: contact.id, email: result.email };
+  return { contactId: contact.id, email: result.email, locale: contact.locale };
 }

@@ -1,3 +1,4 @@
+import { createDataVersion } from './cache.ts';
 import { openDatabase, type Db } from './client.ts';
 import { createWriteQueue } from './write-queue.ts';
 import { createLedgerStore } from './stores/ledger.ts';
@@ -16,7 +17,6 @@ import { createOpsStore } from './stores/ops.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
-export { suppressionData } from './stores/suppressions.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
@@ -24,29 +24,33 @@ export type { RetentionCounts } from './stores/ops.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
 
 /**
- * Everything core may ask of storage. Writes that change consent go through the group-commit
- * write queue; reads run directly on the one connection.
+ * Everything core may ask of storage, and nothing more. Every write is a unit of work that goes
+ * through the one group-commit write queue (write-queue.ts); reads run directly on the one
+ * connection. The synchronous in-unit primitives (`appendSync`, `addSync`, `emitSync`, …) are
+ * handed from store to store here and are not part of the Store: core cannot call them outside
+ * a unit. The one exception to the queue is the secret store (see stores/secrets.ts).
  */
 export function createStore(db: Db) {
   const transact = createWriteQueue(db.sqlite);
+  const version = createDataVersion(db.sqlite);
   const ledger = createLedgerStore(db.orm);
   const webhooks = createWebhookStore(db.orm, transact);
-  const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger, webhooks);
+  const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger.sync, webhooks.sync);
   const ping = db.sqlite.prepare('SELECT 1 AS ok');
-  const consent = createConsentStore(db.orm, transact, ledger, suppressions, webhooks);
+  const consent = createConsentStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync);
   return {
-    contacts: createContactStore(db.orm, transact, ledger, webhooks),
-    topics: createTopicStore(db.orm, db.sqlite),
-    suppressions,
-    consent,
-    feedback: createFeedbackStore(db.sqlite, transact, ledger, suppressions, consent),
+    contacts: createContactStore(db.orm, transact, ledger.sync, webhooks.sync),
+    topics: createTopicStore(db.orm, transact, version),
+    suppressions: suppressions.store,
+    consent: consent.store,
+    feedback: createFeedbackStore(db.sqlite, transact, ledger.sync, suppressions.sync, consent.sync),
     ops: createOpsStore(db.sqlite, transact),
-    erasure: createErasureStore(db.orm, transact, ledger, suppressions, webhooks),
-    sessions: createSessionStore(db.orm, transact, ledger, suppressions),
-    webhooks,
-    ledger,
+    erasure: createErasureStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync),
+    sessions: createSessionStore(db.orm, transact, ledger.sync, suppressions.sync),
+    webhooks: webhooks.store,
+    ledger: ledger.store,
     secrets: createSecretStore(db.orm),
-    apiKeys: createApiKeyStore(db.orm, db.sqlite),
+    apiKeys: createApiKeyStore(db.orm, transact, version),
     audience: createAudienceStore(db.sqlite),
     /** Answers when the database is open and migrated. */
     healthy(): boolean {

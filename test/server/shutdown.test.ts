@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../../src/config.ts';
+import { testConfig } from '../../src/testing/index.ts';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { linksFor } from '../../src/core/links.ts';
 import { verifyLedger } from '../../src/core/ledger.ts';

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RunInTransaction } from '../write-queue.ts';
-import type { ConsentStore } from './consent.ts';
-import type { LedgerStore } from './ledger.ts';
-import type { SuppressionStore } from './suppressions.ts';
+import type { ConsentSync } from './consent.ts';
+import type { LedgerSync } from './ledger.ts';
+import type { SuppressionSync } from './suppressions.ts';
 
 /** What one piece of provider feedback means for one address. */
 export interface FeedbackAction {
@@ -32,7 +32,7 @@ export interface FeedbackInput {
 
 export type FeedbackOutcome = { status: 'replayed' } | { status: 'duplicate' } | { status: 'applied'; suppressed: number };
 
-export function createFeedbackStore(sqlite: Database.Database, transact: RunInTransaction, ledger: LedgerStore, suppressions: SuppressionStore, consent: ConsentStore) {
+export function createFeedbackStore(sqlite: Database.Database, transact: RunInTransaction, ledger: LedgerSync, suppressions: SuppressionSync, consent: ConsentSync) {
   const seen = sqlite.prepare<{ provider: string; id: string; at: number }>('INSERT OR IGNORE INTO provider_events (provider, event_id, received_at) VALUES (@provider, @id, @at)');
   const addSoft = sqlite.prepare<{ key: Buffer; at: number }>('INSERT INTO soft_bounces (address_key, at) VALUES (@key, @at)');
   const countSoft = sqlite.prepare<{ key: Buffer; since: number }, { n: number }>('SELECT count(*) AS n FROM soft_bounces WHERE address_key = @key AND at > @since');
