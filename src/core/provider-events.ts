@@ -38,7 +38,7 @@ const SOURCE: Record<FeedbackKind, 'bounce-webhook' | 'complaint-webhook' | 'uns
 export type ProviderEventResult = 'applied' | 'duplicate' | 'replayed';
 
 /**
- * Turn one verified provider event into suppressions (DESIGN: suppression, consent event). One
+ * Turn one verified provider event into suppressions and consent events. One
  * unit of work per event: its id, its suppressions and their ledger rows (source
  * `bounce-webhook`, `complaint-webhook` or `unsubscribe-webhook`) commit together, so a retry
  * of the same event finds its id and changes nothing. An address optbox does not know is still
