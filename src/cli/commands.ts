@@ -11,6 +11,8 @@ import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts
 import { knownScope } from '../core/topics.ts';
 import { iso } from '../format/time.ts';
 import type { Runtime } from '../runtime.ts';
+import { runRetention } from '../core/retention.ts';
+import { retentionPolicyOf } from '../runtime.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 interface Command {
@@ -174,6 +176,20 @@ export const commands: Readonly<Record<string, Command>> = {
         writeFileSync(file, result.html);
         print(`HTML written to ${file}`);
       }
+    },
+  },
+  retention: {
+    summary: `retention run [--dry-run]                erase contacts past their retention period and purge old webhook logs, used links,
+                                           expired sessions (the server also runs it every RETENTION_INTERVAL_MINUTES); --dry-run only counts`,
+    options: { 'dry-run': { type: 'boolean' } },
+    async run(deps, values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'run') throw invalidInput('subcommand', 'expected run');
+      const policy = retentionPolicyOf(deps.config);
+      const report = await runRetention(deps.core, policy, { dryRun: values['dry-run'] === true });
+      const verb = report.dryRun ? 'would remove' : 'removed';
+      print(`retention ${report.dryRun ? '(dry run, nothing changed)' : 'run'}: unsubscribed-from-everything after ${policy.unsubscribedDays || 'never'} days, inactive after ${policy.inactiveDays || 'never'} days, webhook logs after ${policy.webhookDays} days`);
+      print(`contacts erased (keyed-hash suppression kept): ${report.erased}${report.dryRun ? ' (would be)' : ''}`);
+      for (const [kind, n] of Object.entries(report.purged)) print(`${kind}: ${verb} ${n}`);
     },
   },
 };

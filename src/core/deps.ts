@@ -30,8 +30,11 @@ export type ConsentSource =
   | 'admin'
   | 'import'
   | 'bounce-webhook'
+  | 'complaint-webhook'
+  | 'unsubscribe-webhook'
   | 'mailto'
-  | 'cli';
+  | 'cli'
+  | 'retention';
 
 /** What a request tells about who made a change; stored only hashed and truncated. */
 export interface RequestEvidence {

@@ -12,11 +12,15 @@ import { createAudienceStore } from './stores/audience.ts';
 import { createWebhookStore } from './stores/webhooks.ts';
 import { createErasureStore } from './stores/erasure.ts';
 import { createSessionStore } from './stores/sessions.ts';
+import { createFeedbackStore } from './stores/feedback.ts';
+import { createOpsStore } from './stores/ops.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits } from './stores/webhooks.ts';
 export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
+export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
+export type { RetentionCounts } from './stores/ops.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
 
 /**
@@ -33,11 +37,14 @@ export function createStore(db: Db) {
   const webhooks = createWebhookStore(db.orm, transact);
   const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger.sync, webhooks.sync);
   const ping = db.sqlite.prepare('SELECT 1 AS ok');
+  const consent = createConsentStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync);
   return {
     contacts: createContactStore(db.orm, transact, ledger.sync, webhooks.sync),
     topics: createTopicStore(db.orm, transact, version),
     suppressions: suppressions.store,
-    consent: createConsentStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync),
+    consent: consent.store,
+    feedback: createFeedbackStore(db.sqlite, transact, ledger.sync, suppressions.sync, consent.sync),
+    ops: createOpsStore(db.sqlite, transact),
     erasure: createErasureStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync),
     sessions: createSessionStore(db.orm, transact, ledger.sync, suppressions.sync),
     webhooks: webhooks.store,

@@ -7,7 +7,7 @@ import { mayMail, type MailRecipient, type RefusalReason } from '../core/may-mai
 import type { TopicRow } from '../db/store.ts';
 import type { Locale } from '../i18n/messages.ts';
 import { topicName } from '../i18n/topics.ts';
-import { listUnsubscribeHeaders } from './headers.ts';
+import { feedbackIdHeader, listIdHeader, listUnsubscribeHeaders } from './headers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { prepareBatchInput, prepareInput, type PrepareInput, type ValidPrepareInput } from './input.ts';
 import { MAIL_LABELS } from './labels.ts';
@@ -22,7 +22,7 @@ export interface PreparedMail {
   subject: string;
   html: string;
   text: string;
-  /** List-Unsubscribe (+ -Post) for marketing mail; empty for transactional mail. */
+  /** List-Unsubscribe (+ -Post), and List-Id and Feedback-ID when configured, for marketing mail; empty for transactional mail. */
   headers: Record<string, string>;
   /** Null for transactional mail. */
   unsubscribeUrl: string | null;
@@ -109,6 +109,8 @@ export async function loadMailHook(deps: { core: CoreDeps; config: Config }, com
       // campaign made people leave); linksFor signs it and the preferences token.
       ({ unsubscribeUrl, preferencesUrl } = linksFor(core, { contactId: recipient.contactId, topic: topic.id, campaign: input.campaign }));
       headers = listUnsubscribeHeaders({ unsubscribeUrl, token: unsubscribeUrl.slice(unsubscribeUrl.lastIndexOf('/') + 1), mailto: config.mail.unsubscribeMailto });
+      if (config.mail.listIdDomain) Object.assign(headers, listIdHeader({ topicId: topic.id, topicName: topic.nameEn, domain: config.mail.listIdDomain }));
+      if (config.mail.feedbackIdSender) Object.assign(headers, feedbackIdHeader({ campaign: input.campaign, topicId: topic.id, senderId: config.mail.feedbackIdSender }));
     } else if (recipient) {
       preferencesUrl = preferencesUrlFor(core, recipient.contactId);
     }

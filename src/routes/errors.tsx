@@ -46,7 +46,8 @@ export function handleError(deps: AppDeps) {
     if (!known) deps.logger.error({ err, method: c.req.method }, 'unhandled error');
     const code = known?.code ?? 'internal';
     const status = STATUS[code];
-    if (c.req.path.startsWith('/api/')) {
+    // Machines read the API and the provider hooks: they get the JSON error shape.
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/')) {
       const body: ErrorBody = { error: { code, message: known?.message ?? 'internal error', ...(known?.fields.length ? { fields: known.fields } : {}) } };
       return c.json(body, status);
     }
