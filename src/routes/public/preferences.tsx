@@ -142,7 +142,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
             pausedUntil={view.pausedUntil === null ? null : formatDate(ctx, view.pausedUntil)}
             noProfiling={view.contact.noProfiling}
             verified={verified(signed.session)}
-            notice={done && done in NOTICES ? (done as Notice) : undefined}
+            notice={done !== undefined && Object.hasOwn(NOTICES, done) ? (done as Notice) : undefined}
           />,
         );
       })
