@@ -111,7 +111,7 @@ describe('hostile input', () => {
 
   it('does not let data override the links or the brand', async () => {
     await add('hal@example.com', ['newsletter']);
-    const mail = sent(await hook.prepare(newsletter('hal@example.com', { unsubscribeUrl: 'https://evil.test/', brand: { name: 'Evil' } })));
+    const mail = sent(await hook.prepare(newsletter('hal@example.com', { unsubscribeUrl: 'https://evil.test/', brand: 'Evil', labels: 'Evil' })));
     expect(mail.html).not.toContain('evil.test');
     expect(mail.html).not.toContain('Evil');
   });
