@@ -72,6 +72,8 @@ export const configSchema = z
     LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(3),
     /** Sign-in requests one IP address may make per 15 minutes. */
     LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+    /** How often the server logs the consent ledger's head (count and hash), besides at start. */
+    LEDGER_HEAD_LOG_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -106,6 +108,7 @@ export const configSchema = z
       loginLimitPerAddress: env.LOGIN_LIMIT_PER_ADDRESS,
       loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
     },
+    ledgerHeadLogMinutes: env.LEDGER_HEAD_LOG_MINUTES,
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -2,7 +2,9 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { logLedgerHead } from './core/ledger.ts';
 import { SecretsError } from './core/secrets.ts';
+import { DatabaseError } from './db/client.ts';
 import { createLogger } from './logger.ts';
 import { mailHookFor } from './mail/hook.ts';
 import { TemplateError } from './mail/templates.ts';
@@ -25,7 +27,9 @@ async function main() {
   try {
     runtime = openRuntime(config, { logger });
   } catch (err) {
-    if (err instanceof SecretsError) {
+    if (err instanceof SecretsError || err instanceof DatabaseError) {
+      // One line for whoever reads the terminal, one for the log; no stack trace.
+      process.stderr.write(`optbox: ${err.message}\n`);
       logger.fatal(err.message);
       process.exit(2);
     }
@@ -53,6 +57,8 @@ async function main() {
   const app = createApp(runtime);
   // Webhooks go out beside the requests, never inside one (src/core/webhook-worker.ts).
   runtime.webhooks.start();
+  // A copy of the ledger's head outside the database: `optbox ledger verify --head` checks it.
+  const headLog = logLedgerHead(runtime.core, logger, config.ledgerHeadLogMinutes * 60_000);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
     logger.info({ host: info.address, port: info.port, publicUrl: config.publicUrl, database: config.databasePath }, 'listening');
   });
@@ -62,6 +68,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    headLog.stop();
     // Finish the requests and webhook deliveries in flight (their writes commit first), then
     // close the database. Deliveries not yet sent stay in the outbox for the next start.
     server.close(() => {

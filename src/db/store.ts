@@ -16,7 +16,7 @@ export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } f
 export type { AudienceRow } from './stores/audience.ts';
 export { suppressionData } from './stores/suppressions.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
-export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
+export type { LedgerHead, LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
 
 /**
