@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'forbidden'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** A service optbox depends on (the mail server) failed for now: try again later. */
+  | 'unavailable';
 
 export interface FieldProblem {
   field: string;

@@ -10,7 +10,7 @@ import { upsertContact } from '../../src/core/contacts.ts';
 import { createApiKey } from '../../src/core/api-keys.ts';
 import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { linksFor } from '../../src/core/links.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { mailHookFor } from '../../src/mail/hook.ts';
 import type { Mailer, OutgoingMail } from '../../src/mail/transport.ts';
@@ -19,7 +19,7 @@ import type { Mailer, OutgoingMail } from '../../src/mail/transport.ts';
  * The whole app over a fresh, migrated database (in memory, or a temp file with `file: true`),
  * a fixed clock and silent logs. Each test file makes its own; nothing is shared.
  */
-export async function makeTestApp(options: { file?: boolean; config?: Partial<Config>; mail?: 'record' | 'transport' } = {}) {
+export async function makeTestApp(options: { file?: boolean; config?: Partial<Config>; mail?: 'record' | 'transport'; logger?: Logger } = {}) {
   const dir = options.file ? mkdtempSync(join(tmpdir(), 'optbox-test-')) : undefined;
   const config = testConfig({ databasePath: dir ? join(dir, 'optbox.db') : ':memory:', publicUrl: 'https://optbox.test', ...options.config });
   const clock = fixedClock();
@@ -27,7 +27,8 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
   const mails: OutgoingMail[] = [];
   const recorder: Mailer = { send: async (mail) => void mails.push(mail) };
   const mailer = options.mail === 'transport' ? undefined : recorder;
-  let deps = openRuntime(config, { clock, logger: createLogger('silent'), mailer });
+  const logger = options.logger ?? createLogger('silent');
+  let deps = openRuntime(config, { clock, logger, mailer });
   let app = createApp(deps);
   const { key: apiKey } = await createApiKey(deps.core, { name: 'test' });
   const servers: Array<{ close(): void }> = [];
@@ -55,7 +56,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     restart() {
       if (!dir) throw new Error('restart needs makeTestApp({ file: true })');
       deps.close();
-      deps = openRuntime(config, { clock, logger: createLogger('silent'), mailer });
+      deps = openRuntime(config, { clock, logger, mailer });
       app = createApp(deps);
     },
     /** A contact subscribed to the topic, and its links as a mail would carry them (paths only). */
