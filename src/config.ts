@@ -1,3 +1,4 @@
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 /**
@@ -72,6 +73,30 @@ export const configSchema = z
     LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(3),
     /** Sign-in requests one IP address may make per 15 minutes. */
     LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+    /**
+     * Behind a reverse proxy: how many proxies (a hop count), or which (addresses, CIDRs, or
+     * proxy-addr's names loopback, linklocal, uniquelocal, comma-separated). Only then does
+     * X-Forwarded-For decide the client address (rate limits, ledger evidence). Unset: the peer.
+     */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx): TrustProxy => {
+        if (v === undefined || v === '' || v === 'false' || v === '0') return null;
+        if (/^\d+$/.test(v)) {
+          const hops = Number(v);
+          if (hops > 20) ctx.addIssue({ code: 'custom', message: 'a hop count above 20 is not a real proxy chain' });
+          return { hops };
+        }
+        const addresses = v.split(',').map((s) => s.trim()).filter(Boolean);
+        try {
+          proxyaddr.compile(addresses);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `expected a hop count or proxy addresses/CIDRs (${(err as Error).message})` });
+        }
+        return { addresses };
+      }),
     /** How often the server logs the consent ledger's head (count and hash), besides at start. */
     LEDGER_HEAD_LOG_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   })
@@ -109,7 +134,11 @@ export const configSchema = z
       loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
     },
     ledgerHeadLogMinutes: env.LEDGER_HEAD_LOG_MINUTES,
+    trustProxy: env.TRUST_PROXY,
   }));
+
+/** TRUST_PROXY parsed: null (X-Forwarded-For ignored), a hop count, or the proxies' addresses. */
+export type TrustProxy = null | { hops: number } | { addresses: string[] };
 
 export type Config = z.output<typeof configSchema>;
 

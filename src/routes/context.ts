@@ -16,5 +16,7 @@ export interface AppDeps {
 export interface AppEnv {
   Variables: {
     apiKey: ApiKeyRow;
+    /** The client's address (routes/client-ip.ts): the socket peer, or X-Forwarded-For behind TRUST_PROXY. */
+    clientIp: string | undefined;
   };
 }
