@@ -55,6 +55,11 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Attempts per webhook delivery before it is marked failed (about 1.5 days at 8). */
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    /**
+     * Webhook endpoints may point at loopback, private (RFC 1918, fc00::/7), link-local and other
+     * non-public addresses. Off by default: anyone with webhooks:manage picks the URL.
+     */
+    WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
     /** How often the delivery worker looks for due webhooks. */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
     /** Mail transport for sign-in and confirmation mails: smtp(s)://user:pass@host:port. Unset: .eml files in MAIL_OUTBOX_DIR. */
@@ -125,6 +130,7 @@ export const configSchema = z
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
     webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     webhookPollMs: env.WEBHOOK_POLL_MS,
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     transport: { smtpUrl: env.SMTP_URL, outboxDir: env.MAIL_OUTBOX_DIR, from: env.MAIL_FROM },
     preferences: {
       sessionIdleMinutes: env.SESSION_IDLE_MINUTES,

@@ -26,9 +26,10 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
       publicUrl: config.publicUrl,
       secret: config.secret,
       pepper: config.pepper,
+      allowPrivateWebhooks: config.webhookAllowPrivate,
     });
     const logger = options.logger ?? createLogger(config.logLevel);
-    const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger });
+    const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger, allowPrivate: config.webhookAllowPrivate });
     return {
       core,
       config,
