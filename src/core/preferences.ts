@@ -24,6 +24,26 @@ export async function contactForSignIn(deps: CoreDeps, email: string): Promise<C
   return contact && contact.status === 'active' && contact.email ? contact : undefined;
 }
 
+/**
+ * After an address change, links that went to the old mailbox (preference links, sign-in and
+ * confirmation links) open nothing: they were issued before `linksIssuedAfter`. Links from
+ * before issue times were recorded count as issued at 0.
+ */
+export function assertLinkCurrent(contact: ContactRow, issuedAtSeconds: number | undefined): void {
+  if (contact.linksIssuedAfter !== null && (issuedAtSeconds ?? 0) * 1000 < Math.floor(contact.linksIssuedAfter / 1000) * 1000) {
+    throw invalidLink('link was sent before the address changed');
+  }
+}
+
+/** A mail's preferences link (`/p/:token`): the contact it may open a session for. */
+export async function openPreferencesLink(deps: CoreDeps, token: string): Promise<ContactRow> {
+  const link = deps.tokens.verify(token, 'prefs');
+  const contact = await contactById(deps, link.contactId);
+  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  assertLinkCurrent(contact, link.issuedAt);
+  return contact;
+}
+
 /** A single-use link token (login purpose): expires in minutes, its id is stored when used. */
 export function signOnceToken(deps: CoreDeps, contactId: string, scope: LinkScope, minutes: number): { token: string; jti: string; expiresAt: number } {
   const jti = randomBytes(16).toString('base64url');
@@ -44,6 +64,7 @@ export async function useOnceToken(deps: CoreDeps, token: string, scope: 'signin
   const claims = peekOnceToken(deps, token, scope);
   const contact = await contactById(deps, claims.contactId);
   if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  assertLinkCurrent(contact, claims.issuedAt);
   const expiresAt = (claims.exp ?? 0) * 1000;
   if (!(await deps.store.sessions.useOnce(claims.jti, expiresAt, deps.clock.now()))) throw invalidLink('link already used');
   return { ...claims, contact };
@@ -212,14 +233,22 @@ export async function requestEmailChange(deps: CoreDeps, input: { contactId: str
   return { token, email };
 }
 
-/** Follow the confirmation link sent to the new address. */
-export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contactId: string; email: string }> {
+/**
+ * Follow the confirmation link sent to the new address. What the old mailbox could do ends with
+ * it: every other session of the contact (`keepSessionId`, the browser that follows the link,
+ * stays), and every preference, sign-in and confirmation link issued before now. Unsubscribe
+ * links keep working: they can only reduce mail.
+ */
+export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined; keepSessionId?: string | undefined }): Promise<{ contactId: string; email: string }> {
   const claims = peekOnceToken(deps, input.token, 'email');
   const contact = await contactById(deps, claims.contactId);
   if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  assertLinkCurrent(contact, claims.issuedAt);
   const result = await deps.store.sessions.confirmEmail({
     jti: claims.jti,
     contactId: contact.id,
+    keepSessionId: input.keepSessionId,
+    oldEmail: contact.email,
     at: deps.clock.now(),
     oldKey: deps.addressKey(contact.email),
     newKey: (email) => deps.addressKey(email),

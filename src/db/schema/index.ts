@@ -12,3 +12,4 @@ export * from './webhook-deliveries.ts';
 export * from './webhook-attempts.ts';
 export * from './subscriber-sessions.ts';
 export * from './used-link-tokens.ts';
+export * from './contact-addresses.ts';

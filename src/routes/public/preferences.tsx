@@ -11,6 +11,7 @@ import {
   consentHistory,
   contactForSignIn,
   exportContactData,
+  openPreferencesLink,
   pauseMail,
   peekOnceToken,
   preferencesOf,
@@ -110,9 +111,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
       .use('/preferences/*', referrer)
       // A footer link: a weak credential (DESIGN promise 7). Opens a session, changes no consent.
       .get('/p/:token', async (c) => {
-        const link = core.tokens.verify(c.req.param('token'), 'prefs');
-        const contact = await contactById(core, link.contactId);
-        if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+        const contact = await openPreferencesLink(core, c.req.param('token'));
         const { cookie } = await auth.start(contact.id, null);
         c.header('Set-Cookie', cookie);
         c.header('Referrer-Policy', 'no-referrer');
@@ -305,7 +304,8 @@ export function createPreferencesRoutes(deps: AppDeps) {
       })
 
       .post('/preferences/email/confirm/:token', async (c) => {
-        const { contactId, email } = await confirmEmailChange(core, { token: c.req.param('token'), request: requestEvidence(c) });
+        const current = await auth.validate(c.req.header('cookie'));
+        const { contactId, email } = await confirmEmailChange(core, { token: c.req.param('token'), request: requestEvidence(c), keepSessionId: current.session?.id });
         const contact = await contactById(core, contactId);
         const ctx = pageContext(deps, c, contact.locale);
         noStore(c);
