@@ -41,6 +41,14 @@ export function createStore(db: Db) {
     secrets: createSecretStore(db.orm),
     apiKeys: createApiKeyStore(db.orm, db.sqlite),
     audience: createAudienceStore(db.sqlite),
+    /**
+     * Copy the WAL into the database file and truncate it to nothing: after an erasure, the old
+     * page images in the WAL (which still hold the address) must not stay on disk. A no-op for
+     * an in-memory database.
+     */
+    checkpoint(): void {
+      if (db.sqlite.open && db.sqlite.name !== ':memory:') db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    },
     /** Answers when the database is open and migrated. */
     healthy(): boolean {
       return db.sqlite.open && ping.get() !== undefined;
