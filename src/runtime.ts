@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+import { migrateAddressForms } from './core/address-forms.ts';
 import { createCore } from './core/create-core.ts';
 import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
 import { openStore } from './db/store.ts';
@@ -29,6 +30,8 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
       allowPrivateWebhooks: config.webhookAllowPrivate,
     });
     const logger = options.logger ?? createLogger(config.logLevel);
+    const forms = migrateAddressForms(core);
+    if (forms) logger.info({ ...forms }, 'stored addresses normalized (internationalised domains as A-labels)');
     const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger, allowPrivate: config.webhookAllowPrivate });
     return {
       core,

@@ -11,6 +11,7 @@ import { createAudienceStore } from './stores/audience.ts';
 import { createWebhookStore } from './stores/webhooks.ts';
 import { createErasureStore } from './stores/erasure.ts';
 import { createSessionStore } from './stores/sessions.ts';
+import { migrateAddressFormsSync, type AddressFormsResult } from './stores/address-forms.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
@@ -41,6 +42,10 @@ export function createStore(db: Db) {
     secrets: createSecretStore(db.orm),
     apiKeys: createApiKeyStore(db.orm, db.sqlite),
     audience: createAudienceStore(db.sqlite),
+    /** Start-up data migration of stored address forms (see stores/address-forms.ts); null when done before. */
+    migrateAddressForms(input: { normalize: (email: string) => string | null; key: (email: string) => Buffer; at: number }): AddressFormsResult | null {
+      return migrateAddressFormsSync(db.sqlite, input);
+    },
     /**
      * Copy the WAL into the database file and truncate it to nothing: after an erasure, the old
      * page images in the WAL (which still hold the address) must not stay on disk. A no-op for
