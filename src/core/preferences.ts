@@ -6,6 +6,7 @@ import { normalizeEmail } from './email.ts';
 import { invalidLink, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
 import { resubscribe, unsubscribe } from './subscriptions.ts';
+import { undoGrant, useUndoGrant } from './consent-proof.ts';
 import type { LoginClaims } from './tokens.ts';
 
 /**
@@ -16,7 +17,7 @@ import type { LoginClaims } from './tokens.ts';
 const SOURCE = 'preference-center' as const;
 
 /** What a sign-in link is for: a plain sign-in (also step-up), an address change, a topic confirmation. */
-export type LinkScope = 'signin' | 'email' | `topic:${string}`;
+export type LinkScope = 'signin' | 'email' | `topic:${string}` | `undo:${string}`;
 
 /** A contact that may sign in: known and not erased. Undefined otherwise (the caller answers the same). */
 export async function contactForSignIn(deps: CoreDeps, email: string): Promise<ContactRow | undefined> {
@@ -52,10 +53,10 @@ export function signOnceToken(deps: CoreDeps, contactId: string, scope: LinkScop
 }
 
 /** Check a single-use link without using it (the GET page in front of the button). */
-export function peekOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'email' | 'topic'): LoginClaims & { exp?: number } {
+export function peekOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'email' | 'topic' | 'undo'): LoginClaims & { exp?: number } {
   const claims = deps.tokens.verify(token, 'login');
   const actual = claims.scope ?? 'signin';
-  if (scope === 'topic' ? !actual.startsWith('topic:') : actual !== scope) throw invalidLink('link is for something else');
+  if (scope === 'topic' || scope === 'undo' ? !actual.startsWith(`${scope}:`) : actual !== scope) throw invalidLink('link is for something else');
   return claims;
 }
 
@@ -109,13 +110,20 @@ export interface SavePreferencesInput {
   locale?: 'nl' | 'en' | undefined;
   noProfiling?: boolean | undefined;
   request?: RequestEvidence | undefined;
+  /**
+   * The session proved control of the address minutes ago (signed in by a mailed link). Without
+   * it, every topic turned on waits for a confirmation link mailed to the address (see
+   * core/consent-proof.ts): a session opened by a footer link may only reduce mail.
+   */
+  proven?: boolean | undefined;
 }
 
 /**
  * Save the topic switches, language and profiling objection. Turning a topic off is an
  * unsubscribe (suppresses it); turning it on lifts the person's own unsubscribe for it (never a
- * bounce or complaint). A double opt-in topic turned on becomes `pending`: the caller mails the
- * confirmation for each topic in `needConfirmation`.
+ * bounce or complaint). A double opt-in topic, or any topic turned on from a session that has
+ * not proven control of the address, becomes `pending`: the caller mails the confirmation for
+ * each topic in `needConfirmation`.
  */
 export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput): Promise<{ needConfirmation: string[] }> {
   const view = await preferencesOf(deps, input.contactId);
@@ -133,7 +141,7 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
     if (wanted === undefined) continue;
     if (!wanted && status !== 'unsubscribed') await unsubscribe(deps, { ...base, topic: topic.id });
     else if (wanted && status === 'unsubscribed') {
-      if (topic.doubleOptIn) {
+      if (topic.doubleOptIn || !input.proven) {
         await deps.store.consent.setTopics({
           contactId: view.contact.id,
           at: deps.clock.now(),
@@ -151,20 +159,51 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
 /** Follow a double opt-in link: the pending topic becomes subscribed. */
 export async function confirmTopic(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contact: ContactRow; topic: TopicRow }> {
   const claims = await useOnceToken(deps, input.token, 'topic');
-  const topic = await deps.store.topics.byId(claims.scope!.slice('topic:'.length));
+  const id = claims.scope!.slice('topic:'.length);
+  const topic = id === '*' ? ALL_MAIL : await deps.store.topics.byId(id);
   if (!topic) throw invalidLink('topic no longer exists');
   await resubscribe(deps, { contactId: claims.contactId, topic: topic.id, source: SOURCE, request: input.request });
   return { contact: claims.contact, topic };
 }
 
-/** Unsubscribe from everything, or undo that. */
-export async function setAllMail(deps: CoreDeps, input: { contactId: string; on: boolean; request?: RequestEvidence | undefined }) {
-  const args = { contactId: input.contactId, topic: '*', source: SOURCE, request: input.request };
-  return input.on ? resubscribe(deps, args) : unsubscribe(deps, args);
+/** "Every topic", as a confirmation link for mail on again names it (topic:*). */
+const ALL_MAIL: TopicRow = { id: '*', nameNl: 'alle e-mail', nameEn: 'all email', descriptionNl: '', descriptionEn: '', defaultStatus: 'opt-out', doubleOptIn: false, createdAt: 0 } as unknown as TopicRow;
+
+/** The topic a confirmation link names, '*' (all mail) included; undefined when it is gone. */
+export async function confirmationTopic(deps: CoreDeps, scope: string | undefined): Promise<TopicRow | undefined> {
+  const id = (scope ?? '').slice('topic:'.length);
+  return id === '*' ? ALL_MAIL : deps.store.topics.byId(id);
 }
 
-/** GDPR art. 18 restriction: pause all mail for some days, or lift the pause (days 0). */
-export async function pauseMail(deps: CoreDeps, input: { contactId: string; days: 0 | 30 | 90; request?: RequestEvidence | undefined }): Promise<number | null> {
+/**
+ * Unsubscribe from everything, or undo that. Turning mail back on needs proof by the address
+ * owner (core/consent-proof.ts): a proven session, or the undo grant the "off" handed out just
+ * before. Without either nothing changes and `needConfirmation` tells the caller to mail a
+ * confirmation link (scope topic:*). Turning off hands out an undo grant (`undo`).
+ */
+export async function setAllMail(deps: CoreDeps, input: { contactId: string; on: boolean; request?: RequestEvidence | undefined; proven?: boolean | undefined; undo?: string | undefined }): Promise<{ needConfirmation: boolean; undo?: string }> {
+  const args = { contactId: input.contactId, topic: '*', source: SOURCE, request: input.request };
+  if (!input.on) {
+    await unsubscribe(deps, args);
+    return { needConfirmation: false, undo: undoGrant(deps, input.contactId, '*') };
+  }
+  if (!input.proven) {
+    if (!input.undo) return { needConfirmation: true };
+    await useUndoGrant(deps, { token: input.undo, contactId: input.contactId, scope: '*' });
+  }
+  await resubscribe(deps, args);
+  return { needConfirmation: false };
+}
+
+/**
+ * GDPR art. 18 restriction: pause all mail for some days, or lift the pause (days 0). Lifting it
+ * brings mail back, so it needs a proven session (core/consent-proof.ts).
+ */
+export async function pauseMail(deps: CoreDeps, input: { contactId: string; days: 0 | 30 | 90; request?: RequestEvidence | undefined; proven?: boolean | undefined }): Promise<number | null> {
+  if (input.days === 0 && input.proven === false) {
+    const current = await contactById(deps, input.contactId);
+    if (current.pausedUntil !== null && current.pausedUntil > deps.clock.now()) throw new OptboxError('forbidden', 'to end the pause, sign in with a link mailed to your address first');
+  }
   const until = input.days === 0 ? null : deps.clock.now() + input.days * 86_400_000;
   const contact = await updateContact(deps, { id: input.contactId, pausedUntil: until, source: SOURCE, request: input.request });
   return contact.pausedUntil;

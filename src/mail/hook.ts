@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../config.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { invalidInput } from '../core/errors.ts';
-import { linksFor, preferencesUrlFor } from '../core/links.ts';
+import { linksFor } from '../core/links.ts';
 import { mayMail, type MailRecipient, type RefusalReason } from '../core/may-mail.ts';
 import type { TopicRow } from '../db/store.ts';
 import type { Locale } from '../i18n/messages.ts';
@@ -25,7 +25,7 @@ export interface PreparedMail {
   headers: Record<string, string>;
   /** Null for transactional mail. */
   unsubscribeUrl: string | null;
-  /** Null when optbox does not know the recipient (transactional mail only). */
+  /** Null for transactional mail (it carries no preferences link). */
   preferencesUrl: string | null;
   locale: Locale;
 }
@@ -145,9 +145,10 @@ async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () 
       // campaign made people leave); linksFor signs it and the preferences token.
       ({ unsubscribeUrl, preferencesUrl } = linksFor(core, { contactId: recipient.contactId, topic: topic.id, campaign: input.campaign }));
       headers = listUnsubscribeHeaders({ unsubscribeUrl, token: unsubscribeUrl.slice(unsubscribeUrl.lastIndexOf('/') + 1), mailto: config.mail.unsubscribeMailto });
-    } else if (recipient) {
-      preferencesUrl = preferencesUrlFor(core, recipient.contactId);
     }
+    // Transactional mail carries no preferences link: it goes to anyone the sender names, even
+    // someone who unsubscribed from everything, so its link would hand whoever can ask for
+    // such a mail (an API key with messages:prepare) a session for that person.
     // Data first: the names optbox provides cannot be overridden by a sender's data.
     const context = {
       ...input.data,

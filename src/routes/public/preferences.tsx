@@ -8,6 +8,7 @@ import { eraseContact } from '../../core/erasure.ts';
 import { OptboxError } from '../../core/errors.ts';
 import {
   confirmEmailChange,
+  confirmationTopic,
   confirmTopic,
   consentHistory,
   contactForSignIn,
@@ -93,6 +94,13 @@ export function createPreferencesRoutes(deps: AppDeps) {
     await sendMail('login', contact.email!, contact.locale, { loginUrl: `${config.publicUrl}/preferences/signin/${token}`, minutesValid: prefs.loginLinkMinutes });
   }
 
+  /** Mail a confirmation link for a topic (or '*', all mail) to the contact's own address. */
+  async function mailConfirmation(contact: ContactRow, topicId: string, lang: 'nl' | 'en') {
+    const topic = (await confirmationTopic(core, `topic:${topicId}`))!;
+    const { token } = signOnceToken(core, contact.id, `topic:${topicId}`, prefs.loginLinkMinutes);
+    await sendMail('confirm', contact.email!, lang, { confirmUrl: `${config.publicUrl}/preferences/confirm/${token}`, topicName: lang === 'nl' ? topic.nameNl : topic.nameEn, minutesValid: prefs.loginLinkMinutes });
+  }
+
   const noStore = (c: Context) => c.header('Cache-Control', 'no-store');
   const seeOther = (c: Context, path: string) => {
     noStore(c);
@@ -143,12 +151,13 @@ export function createPreferencesRoutes(deps: AppDeps) {
             noProfiling={view.contact.noProfiling}
             verified={verified(signed.session)}
             notice={done !== undefined && Object.hasOwn(NOTICES, done) ? (done as Notice) : undefined}
+            undo={view.unsubscribedAll ? c.req.query('undo') : undefined}
           />,
         );
       })
 
       .post('/preferences', async (c) => {
-        const { contact, body } = await formOf(c);
+        const { contact, body, ...signed } = await formOf(c);
         const shown = list(body.shown);
         const on = new Set(list(body.topic));
         for (const id of on) if (!shown.includes(id)) throw new OptboxError('invalid_input', 'a topic was switched that the page did not show');
@@ -159,27 +168,25 @@ export function createPreferencesRoutes(deps: AppDeps) {
           locale,
           noProfiling: body.noProfiling === '1',
           request: requestEvidence(c),
+          proven: verified(signed.session),
         });
-        for (const topicId of needConfirmation) {
-          const topic = (await core.store.topics.byId(topicId))!;
-          const lang = locale ?? contact.locale;
-          const { token } = signOnceToken(core, contact.id, `topic:${topicId}`, prefs.loginLinkMinutes);
-          await sendMail('confirm', contact.email!, lang, { confirmUrl: `${config.publicUrl}/preferences/confirm/${token}`, topicName: lang === 'nl' ? topic.nameNl : topic.nameEn, minutesValid: prefs.loginLinkMinutes });
-        }
+        for (const topicId of needConfirmation) await mailConfirmation(contact, topicId, locale ?? contact.locale);
         return seeOther(c, `/preferences?done=${needConfirmation.length ? 'confirm' : 'saved'}`);
       })
 
       .post('/preferences/all', async (c) => {
-        const { contact, body } = await formOf(c);
+        const { contact, body, session } = await formOf(c);
         if (body.mail !== 'on' && body.mail !== 'off') bad('mail');
-        await setAllMail(core, { contactId: contact.id, on: body.mail === 'on', request: requestEvidence(c) });
-        return seeOther(c, '/preferences?done=saved');
+        const undo = typeof body.undo === 'string' ? body.undo : undefined;
+        const result = await setAllMail(core, { contactId: contact.id, on: body.mail === 'on', request: requestEvidence(c), proven: verified(session), undo });
+        if (result.needConfirmation) await mailConfirmation(contact, '*', contact.locale);
+        return seeOther(c, result.needConfirmation ? '/preferences?done=confirm' : result.undo ? `/preferences?done=saved&undo=${result.undo}` : '/preferences?done=saved');
       })
 
       .post('/preferences/pause', async (c) => {
-        const { contact, body } = await formOf(c);
+        const { contact, body, session } = await formOf(c);
         const days = body.days === '0' ? 0 : body.days === '30' ? 30 : body.days === '90' ? 90 : bad('days');
-        await pauseMail(core, { contactId: contact.id, days, request: requestEvidence(c) });
+        await pauseMail(core, { contactId: contact.id, days, request: requestEvidence(c), proven: verified(session) });
         return seeOther(c, '/preferences?done=saved');
       })
 
@@ -247,7 +254,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
         const claims = peekOnceToken(core, c.req.param('token'), 'topic');
         const contact = await contactById(core, claims.contactId);
         const ctx = pageContext(deps, c, contact.locale);
-        const topic = await core.store.topics.byId(claims.scope!.slice('topic:'.length));
+        const topic = await confirmationTopic(core, claims.scope);
         if (!topic) throw new OptboxError('invalid_link', 'topic no longer exists');
         const name = ctx.locale === 'nl' ? topic.nameNl : topic.nameEn;
         noStore(c);
