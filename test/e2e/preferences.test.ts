@@ -74,11 +74,13 @@ describe.skipIf(!hasChromium)('preference center in a browser', () => {
     const posted = p.waitForRequest((r) => r.method() === 'POST');
     await p.getByRole('button', { name: 'Save my choices' }).click();
     expect(await (await posted).headerValue('origin')).toBe(server.origin);
-    await expect(p.getByRole('status').textContent()).resolves.toContain('Your choices are saved.');
+    // Turning a topic on from a footer link waits for the link mailed to the address.
+    await expect(p.getByRole('status').textContent()).resolves.toContain('We sent a confirmation link to your address.');
 
     await p.reload();
     expect(await switchOf(p, 'Newsletter').isChecked()).toBe(false);
     expect(await switchOf(p, 'Offers').isChecked()).toBe(true);
+    await expect(p.locator('#topic-marketing-about').textContent()).resolves.toContain('waiting for your confirmation');
     expect(await t.check('pia@example.com', 'newsletter')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
     const events = await t.core.store.ledger.forContact(link.contact.id);
     expect(events.slice(1).every((e) => e.source === 'preference-center')).toBe(true);
