@@ -26,6 +26,20 @@ describe('lookups keyed by client input', () => {
   }
 });
 
+describe('form fields and query parameters named like Object.prototype members', () => {
+  it('are plain fields: a 4xx or the page, never a 500', async () => {
+    const html = await (await t.app.request('/preferences', { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const res = await t.app.request('/preferences', {
+      method: 'POST',
+      headers: { cookie, origin: 'https://optbox.test', 'content-type': 'application/x-www-form-urlencoded' },
+      body: `_csrf=${csrf}&__proto__=a&__proto__=b&constructor=x&shown=newsletter&topic=newsletter`,
+    });
+    expect(res.status).toBeLessThan(500);
+    expect((await t.api('/api/v1/contacts?__proto__=x&constructor=y')).status).toBeLessThan(500);
+  });
+});
+
 describe('template data of messages/prepare', () => {
   const message = { to: 'ann@example.com', topic: 'newsletter', template: 'newsletter', subject: 'News' };
   const prepare = (data: unknown) => t.api('/api/v1/messages/prepare', { body: { ...message, data } });
