@@ -32,7 +32,8 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   );
 }
 
-describe('optbox ledger verify --head', () => {
+// Each case runs the real CLI a few times (tsx start-up: seconds each on a busy machine).
+describe('optbox ledger verify --head', { timeout: 120_000 }, () => {
   it('prints the head; fails once the newest rows are cut off, though the shorter chain is intact', async () => {
     const first = await cli('ledger', 'verify');
     expect(first.code).toBe(0);

@@ -57,7 +57,8 @@ describe('SMTP refuses the recipient', () => {
   beforeAll(async () => {
     smtp = await refusingSmtp('rita.refused@example.com');
     t = await makeTestApp({ mail: 'transport', logger, config: { transport: { smtpUrl: `smtp://127.0.0.1:${smtp.port}`, outboxDir: '/nonexistent', from: 'optbox <no-reply@optbox.test>' } } });
-  });
+    await t.mailHook(); // compile the templates now (slow on a busy machine), not inside the first test
+  }, 60_000);
   afterAll(async () => {
     t.close();
     await smtp.close();
@@ -87,7 +88,8 @@ describe('SMTP server unreachable', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await makeTestApp({ mail: 'transport', logger, config: { transport: { smtpUrl: 'smtp://127.0.0.1:1', outboxDir: '/nonexistent', from: 'optbox <no-reply@optbox.test>' } } });
-  });
+    await t.mailHook();
+  }, 60_000);
   afterAll(() => t.close());
 
   it('step-up is a 503 page, not a 500, and the log has no address', async () => {

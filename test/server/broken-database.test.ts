@@ -33,7 +33,7 @@ function runServer(databasePath: string, asUser = false): Promise<{ code: number
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += String(d)));
   child.stderr.on('data', (d) => (stderr += String(d)));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
   return new Promise((resolve) =>
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -53,7 +53,7 @@ function expectOneClearLine(result: { code: number | null; stdout: string; stder
   expect(result.stdout).not.toContain('"listening"');
 }
 
-describe('a database that cannot be used at start', () => {
+describe('a database that cannot be used at start', { timeout: 60_000 }, () => {
   it('read-only: one line, non-zero exit', async () => {
     const databasePath = join(dir, 'readonly.db');
     openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') }).close();
