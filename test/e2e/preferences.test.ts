@@ -55,7 +55,8 @@ describe.skipIf(!hasChromium)('preference center in a browser', () => {
     await p.waitForURL(`${server.origin}/preferences`);
   }
 
-  it("opens a mail's preferences link, toggles topics, saves, reloads and sees them kept", async () => {
+  // The save mails a confirmation (the first mail compiles the templates): time for a busy machine.
+  it("opens a mail's preferences link, toggles topics, saves, reloads and sees them kept", { timeout: 60_000 }, async () => {
     const link = await t.linkFor('pia@example.com', 'newsletter');
     const { context, page: p } = await open('en');
     await p.goto(link.preferencesUrl);

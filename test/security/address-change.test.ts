@@ -1,29 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { linksFor } from '../../src/core/links.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { sessionForms } from '../helpers/session-forms.ts';
 
 /**
  * An address change ends what the old mailbox could do: other sessions end, preference and
  * sign-in links sent before the change open nothing; unsubscribe links keep working.
  */
-const ORIGIN = 'https://optbox.test';
 let t: TestApp;
 beforeAll(async () => {
   t = await makeTestApp();
 });
 afterAll(() => t.close());
 
-function post(path: string, cookie: string | null, fields: Record<string, string | string[]> = {}) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en', origin: ORIGIN };
-  if (cookie) headers.cookie = cookie;
-  return t.app.request(path, { method: 'POST', headers, body: body.toString() });
-}
-const cookieOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!;
+const { post, cookieOf, csrfOf, lastLink } = sessionForms(() => t);
 const status = async (cookie: string) => (await t.app.request('/preferences', { headers: { cookie } })).status;
-const csrfOf = async (cookie: string) => /name="_csrf" value="([^"]+)"/.exec(await (await t.app.request('/preferences', { headers: { cookie } })).text())![1]!;
-const lastLink = (prefix: string) => new RegExp(`${ORIGIN}(${prefix}/[\\w.-]+)`).exec(t.mails.at(-1)!.text)![1]!;
 const mailed = (n: number) => vi.waitFor(() => expect(t.mails.length).toBe(n), { timeout: 10_000 });
 
 describe('after an address change', () => {

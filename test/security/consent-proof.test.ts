@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unsubscribe } from '../../src/core/subscriptions.ts';
 import { json, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { sessionForms } from '../helpers/session-forms.ts';
 
 /**
  * Consent given back must come from the person. A session opened by a mail link (a footer link,
@@ -8,24 +9,13 @@ import { json, makeTestApp, type TestApp } from '../helpers/app.ts';
  * needs a confirmation link mailed to the address, a recently signed-in session, or the
  * immediate undo on the page that just did the unsubscribe.
  */
-const ORIGIN = 'https://optbox.test';
 let t: TestApp;
 beforeAll(async () => {
   t = await makeTestApp();
 });
 afterAll(() => t.close());
 
-function post(path: string, cookie: string | null, fields: Record<string, string | string[]> = {}) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en', origin: ORIGIN };
-  if (cookie) headers.cookie = cookie;
-  return t.app.request(path, { method: 'POST', headers, body: body.toString() });
-}
-const cookieOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!;
-const pageOf = async (cookie: string, path = '/preferences') => (await t.app.request(path, { headers: { cookie, 'accept-language': 'en' } })).text();
-const csrfOf = async (cookie: string) => /name="_csrf" value="([^"]+)"/.exec(await pageOf(cookie))![1]!;
-const lastLink = (prefix: string) => new RegExp(`${ORIGIN}(${prefix}/[\\w.-]+)`).exec(t.mails.at(-1)!.text)![1]!;
+const { post, pageOf, cookieOf, csrfOf, lastLink } = sessionForms(() => t);
 const actions = async (contactId: string) => (await t.core.store.ledger.forContact(contactId)).map((e) => `${e.action}:${e.topic}`);
 
 describe('the attack: a messages:prepare key switches mail back on', () => {
