@@ -5,7 +5,7 @@
  * `npm start` does), so no transpiler sits in the memory it measures.
  */
 import { createApp } from '../dist/src/app.js';
-import { testConfig } from '../dist/src/config.js';
+import { testConfig } from '../dist/src/testing/index.js';
 import { createApiKey } from '../dist/src/core/api-keys.js';
 import { createLogger } from '../dist/src/logger.js';
 import { openRuntime } from '../dist/src/runtime.js';

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../src/app.ts';
-import { testConfig } from '../src/config.ts';
+import { testConfig } from '../src/testing/index.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import { normalizeEmail } from '../src/core/email.ts';
-import { insertSuppressionsBare, scanSuppressions, seedSuppressions } from '../src/db/bench-support.ts';
+import { insertSuppressionsBare, scanSuppressions, seedSuppressions } from './seed.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
@@ -19,7 +19,7 @@ const BULK_ROWS = 100_000;
 const BATCH = 10_000;
 
 /**
- * The marketing API at scale (issue 4):
+ * The marketing API at scale:
  * - export of 1,000,000 suppressions as CSV and NDJSON, streamed through the app: rows/s and
  *   peak RSS of the exporting process (target ≥ 300,000 rows/s, RSS < 150 MB), against a bare
  *   SQLite scan of the same rows;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { testConfig } from '../src/config.ts';
+import { testConfig } from '../src/testing/index.ts';
 import { checkSuppressions } from '../src/core/suppressions.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
@@ -9,7 +9,7 @@ import { fmt, mb, print, rate, ratio, type Bench } from './lib.ts';
 import { buildOptbox, load, startBenchServer } from './servers.ts';
 
 /**
- * Issue 2's four ratios and the RSS bound, each against a baseline measured in this run:
+ * The foundation's four ratios and the RSS bound, each against a baseline measured in this run:
  *  (a) HTTP single-address suppression check vs a bare Hono "hello" route, same server setup
  *  (b) bulk check against 1,000,000 suppressions vs raw better-sqlite3 point lookups
  *  (c) durable one-click unsubscribes over HTTP vs raw single-row durable commits

@@ -2,14 +2,13 @@ import { convert } from 'html-to-text';
 import mjml2html from 'mjml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testConfig } from '../src/config.ts';
+import { testConfig } from '../src/testing/index.ts';
 import { upsertContact } from '../src/core/contacts.ts';
 import { linksFor } from '../src/core/links.ts';
 import { mayMail } from '../src/core/may-mail.ts';
 import { suppress } from '../src/core/suppressions.ts';
 import { createLogger } from '../src/logger.ts';
-import { createMailHook } from '../src/mail/hook.ts';
-import { BUILTIN_TEMPLATES_DIR, htmlEnv } from '../src/mail/templates.ts';
+import { builtinTemplatesDir, handlebarsEnvironments } from '../src/mail/templates.ts';
 import { openRuntime } from '../src/runtime.ts';
 import { fmt, print, rate, type Bench } from './lib.ts';
 
@@ -34,7 +33,7 @@ const bench: Bench = {
     for (const email of emails.filter((_, i) => i % 10 === 0)) await suppress(runtime.core, { email, scope: 'newsletter', reason: 'unsubscribe', source: 'import' });
     const recipients = emails.map((to, i) => ({ to, topic: 'newsletter', template: 'newsletter', subject: 'November news', campaign: 'nov-2026', data: { firstName: `Reader ${i}`, body } }));
 
-    const hook = await createMailHook({ runtime });
+    const hook = await runtime.mail.hook();
     let next = 0;
     const hookRate = await rate(
       async () => {
@@ -46,8 +45,9 @@ const bench: Bench = {
     );
     const singleRate = await rate(() => hook.prepare(recipients[(next = (next + 1) % CONTACTS)]!), { ms: 1500 });
 
-    const sourcePath = join(BUILTIN_TEMPLATES_DIR, 'en', 'newsletter.mjml');
-    const source = htmlEnv.compile(readFileSync(sourcePath, 'utf8'));
+    const templatesDir = builtinTemplatesDir();
+    const sourcePath = join(templatesDir, 'en', 'newsletter.mjml');
+    const source = handlebarsEnvironments().html.compile(readFileSync(sourcePath, 'utf8'));
     const brand = { name: 'optbox', color: '#1f6feb', logoUrl: null, postalAddress: 'Keizersgracht 1, Amsterdam', privacyUrl: null };
     const naiveRate = await rate(
       async () => {
@@ -56,7 +56,7 @@ const bench: Bench = {
         if (!decision!.send || !decision!.recipient) return;
         const links = linksFor(runtime.core, { contactId: decision!.recipient.contactId, topic: r.topic, campaign: r.campaign });
         const mjml = source({ ...r.data, brand, labels: { unsubscribe: 'Unsubscribe', preferences: 'Manage preferences' }, ...links });
-        const { html } = await mjml2html(mjml, { filePath: sourcePath, ...({ ignoreIncludes: false, includePath: [BUILTIN_TEMPLATES_DIR] } as object) });
+        const { html } = await mjml2html(mjml, { filePath: sourcePath, ...({ ignoreIncludes: false, includePath: [templatesDir] } as object) });
         convert(html, { wordwrap: false });
       },
       { ms: 3000, warmupMs: 500 },

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { testConfig } from '../src/config.ts';
+import { testConfig } from '../src/testing/index.ts';
 import { upsertContact } from '../src/core/contacts.ts';
 import { preferencesUrlFor } from '../src/core/links.ts';
 import { createLogger } from '../src/logger.ts';
@@ -9,7 +9,7 @@ import { fmt, print, ratio, type Bench } from './lib.ts';
 import { buildOptbox, load, startBenchServer } from './servers.ts';
 
 /**
- * Issue 5: `/preferences` page renders per second for a signed-in contact (session cookie
+ * `/preferences` page renders per second for a signed-in contact (session cookie
  * validated by lucia, contact, topics and suppressions read, the page rendered with hono/jsx)
  * against the bare Hono hello route, each the real server in its own process, same autocannon
  * load. Target ratio ≥ 0.3.

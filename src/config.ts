@@ -159,8 +159,3 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
-
-/** A config for tests and tools, with the defaults and any overrides. */
-export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), databasePath: ':memory:', logLevel: 'silent', ...overrides };
-}

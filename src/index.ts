@@ -12,6 +12,7 @@ export { linksFor } from './core/links.ts';
 export { verifyLedger } from './core/ledger.ts';
 export { OptboxError } from './core/errors.ts';
 export { mayMail, type MailDecision, type RefusalReason } from './core/may-mail.ts';
-export { createMailHook, type MailHook, type MailHookOptions, type PrepareInput, type PrepareResult, type PreparedMail, type RefusedMail } from './mail/hook.ts';
+export { createMailHook, type MailHookOptions } from './mail-hook.ts';
+export type { MailHook, PrepareInput, PrepareResult, PreparedMail, RefusedMail } from './mail/hook.ts';
 export { optboxPlugin, optboxMailer, MailRefusedError, OptboxMessageError, type OptboxMessage, type OptboxMailOptions, type OptboxSendResult } from './mail/nodemailer.ts';
 export { TemplateError } from './mail/templates.ts';

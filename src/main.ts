@@ -6,7 +6,6 @@ import { logLedgerHead } from './core/ledger.ts';
 import { SecretsError } from './core/secrets.ts';
 import { DatabaseError } from './db/client.ts';
 import { createLogger } from './logger.ts';
-import { mailHookFor } from './mail/hook.ts';
 import { TemplateError } from './mail/templates.ts';
 import { openRuntime } from './runtime.ts';
 
@@ -43,7 +42,7 @@ async function main() {
   // Compile the mail templates now: invalid MJML stops the start, naming template and line,
   // instead of failing the first send.
   try {
-    const hook = await mailHookFor(runtime);
+    const hook = await runtime.mail.hook();
     logger.info({ templates: hook.templates() }, 'mail templates compiled');
   } catch (err) {
     if (err instanceof TemplateError) {

@@ -14,5 +14,5 @@ function findRoot(): string {
   }
 }
 
-export const PROJECT_ROOT = findRoot();
-export const projectPath = (...parts: string[]) => join(PROJECT_ROOT, ...parts);
+/** A path inside the project folder; looked up when asked (nothing is read at import). */
+export const projectPath = (...parts: string[]) => join(findRoot(), ...parts);

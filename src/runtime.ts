@@ -5,6 +5,8 @@ import { createCore } from './core/create-core.ts';
 import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
 import { openStore } from './db/store.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMailService } from './mail/service.ts';
+import type { TemplateSet } from './mail/templates.ts';
 import { createMailer, type Mailer } from './mail/transport.ts';
 import type { AppDeps } from './routes/context.ts';
 
@@ -18,7 +20,16 @@ export interface Runtime extends AppDeps {
   close(): void;
 }
 
-export function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger; mailer?: Mailer } = {}): Runtime {
+export interface RuntimeOptions {
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  /** Transport for optbox's own mails; default from config (SMTP_URL, else the outbox folder). */
+  mailer?: Mailer | undefined;
+  /** Compiled mail templates to use instead of compiling them (tests share one set per file). */
+  templates?: (() => Promise<TemplateSet>) | undefined;
+}
+
+export function openRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const store = openStore(config.databasePath);
   try {
     const core = createCore(store, {
@@ -32,12 +43,14 @@ export function openRuntime(config: Config, options: { clock?: Clock; logger?: L
     const logger = options.logger ?? createLogger(config.logLevel);
     const forms = migrateAddressForms(core);
     if (forms) logger.info({ ...forms }, 'stored addresses normalized (internationalised domains as A-labels)');
+    const mailer = options.mailer ?? createMailer(config, logger);
     const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger, allowPrivate: config.webhookAllowPrivate });
     return {
       core,
       config,
       logger,
-      mailer: options.mailer ?? createMailer(config, logger),
+      mailer,
+      mail: createMailService({ core, config, logger, mailer, templates: options.templates }),
       webhooks,
       close: () => {
         void webhooks.stop();

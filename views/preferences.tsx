@@ -25,7 +25,7 @@ export interface PreferencesProps {
   blocked: boolean;
   pausedUntil: string | null;
   noProfiling: boolean;
-  /** Signed in by a link mailed to the address, recently (DESIGN promise 7). */
+  /** Signed in by a link mailed to the address, recently (step-up: a footer link may have been forwarded). */
   verified: boolean;
   notice?: Notice | undefined;
   /** Right after "unsubscribe from everything": the grant that lets this page undo it at once. */
@@ -184,7 +184,7 @@ export function PreferencesPage(props: PreferencesProps) {
 }
 
 /** A page with a title, a line and an optional way on: the "check your inbox" kind. */
-export function MessagePage(props: { ctx: PageContext; title: string; body: string; status?: number; link?: { href: string; label: string } | undefined; role?: 'status' }) {
+export function MessagePage(props: { ctx: PageContext; title: string; body: string; link?: { href: string; label: string } | undefined; role?: 'status' }) {
   return (
     <Layout ctx={props.ctx} title={props.title}>
       <h1>{props.title}</h1>
@@ -199,16 +199,11 @@ export function MessagePage(props: { ctx: PageContext; title: string; body: stri
 }
 
 /** /preferences/login: one field; the answer is the same whether the address is known. */
-export function LoginPage(props: { ctx: PageContext; minutes: number; notice?: string | undefined }) {
+export function LoginPage(props: { ctx: PageContext; minutes: number }) {
   const { t } = props.ctx;
   return (
     <Layout ctx={props.ctx} title={t('login.title')}>
       <h1>{t('login.title')}</h1>
-      {props.notice && (
-        <p class="status" role="status">
-          {props.notice}
-        </p>
-      )}
       <p>{t('login.lead', { minutes: String(props.minutes) })}</p>
       <form method="post" action={`/preferences/login?lang=${props.ctx.locale}`}>
         <p class="field">
@@ -225,7 +220,7 @@ export function LoginPage(props: { ctx: PageContext; minutes: number; notice?: s
 
 /**
  * The page in front of a single-use link (sign-in, topic or address confirmation). GET shows
- * it and uses nothing: a mail scanner that opens the link must not use it up (DESIGN promise 2).
+ * it and uses nothing: a mail scanner that opens the link must not use it up.
  */
 export function LinkButtonPage(props: { ctx: PageContext; title: string; lead: string; button: string; action: string }) {
   return (

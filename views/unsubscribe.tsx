@@ -13,7 +13,7 @@ interface LinkPageProps {
 
 /**
  * GET /u/:token. Shows what would happen and changes nothing: scanners open every link
- * (DESIGN promise 2). The buttons post to the same URL the List-Unsubscribe header names.
+ * (mail scanners open every link). The buttons post to the same URL the List-Unsubscribe header names.
  */
 export function ConfirmPage(props: LinkPageProps & { alreadyUnsubscribed: boolean }) {
   const { t } = props.ctx;

@@ -4,13 +4,14 @@ import type { ContactRow } from '../db/store.ts';
 /**
  * Subscriber sessions of the preference center, on lucia v3. Kept behind this small interface
  * so lucia (unmaintained after v3) can be swapped without touching routes. The admin console
- * will get its own cookie and table: a subscriber session can never act as an admin.
+ * gets its own cookie and table: a subscriber session can never act as an admin.
  *
- * A session opened by a footer link (`/p/:token`) is weak (DESIGN promise 7): `verifiedAt` is
- * null. A session opened by a sign-in link mailed to the address carries when that happened;
- * routes allow history, download, address change and erasure only while it is recent.
+ * A session opened by a footer link (`/p/:token`) is weak (a mail may have been forwarded):
+ * `verifiedAt` is null. A session opened by a sign-in link mailed to the address carries when
+ * that happened; preference-auth.ts allows history, download, address change and erasure only
+ * while it is recent.
  */
-export const SUBSCRIBER_COOKIE = 'optbox_prefs';
+const SUBSCRIBER_COOKIE = 'optbox_prefs';
 
 export interface SubscriberSession {
   id: string;
@@ -21,16 +22,12 @@ export interface SubscriberSession {
 }
 
 export interface SubscriberAuth {
-  cookieName: string;
   /** A new session for a contact; the Set-Cookie header value to send. */
   start(contactId: string, verifiedAt: number | null): Promise<{ session: SubscriberSession; cookie: string }>;
   /** The session named by a Cookie header, or null (and a blank cookie to clear a stale one). */
   validate(cookieHeader: string | undefined): Promise<{ session: SubscriberSession; contact: ContactRow; cookie?: string } | { session: null; cookie?: string }>;
   /** Sign out: the session row goes, and the cookie to send clears the browser's. */
   end(sessionId: string): Promise<string>;
-  /** Every session of a contact (after erasure or an address change). */
-  endAll(contactId: string): Promise<void>;
-  sweep(): Promise<void>;
 }
 
 interface DbSessionAttributes {
@@ -63,7 +60,6 @@ export function createSubscriberAuth(adapter: Adapter, options: { secure: boolea
   });
 
   return {
-    cookieName: SUBSCRIBER_COOKIE,
     async start(contactId, verifiedAt) {
       if (++startsSinceSweep >= 100) {
         startsSinceSweep = 0;
@@ -84,9 +80,5 @@ export function createSubscriberAuth(adapter: Adapter, options: { secure: boolea
       await lucia.invalidateSession(sessionId);
       return lucia.createBlankSessionCookie().serialize();
     },
-    async endAll(contactId) {
-      await lucia.invalidateUserSessions(contactId);
-    },
-    sweep,
   };
 }

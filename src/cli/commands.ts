@@ -1,21 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
-import { createApiKey, API_SCOPES } from '../core/api-keys.ts';
-import { upsertContact } from '../core/contacts.ts';
+import { createApiKey, API_SCOPES, listApiKeys, revokeApiKey } from '../core/api-keys.ts';
+import { findContact, upsertContact } from '../core/contacts.ts';
 import { normalizeEmail } from '../core/email.ts';
-import { invalidInput, notFound } from '../core/errors.ts';
+import { invalidInput, notFound, OptboxError } from '../core/errors.ts';
 import { linksFor } from '../core/links.ts';
 import { formatHead, parseHead, verifyLedger } from '../core/ledger.ts';
-import { generateSigningKey } from '../core/secrets.ts';
+import { rotateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
-import { createMailHook } from '../mail/hook.ts';
-import type { AppDeps } from '../routes/context.ts';
+import { knownScope } from '../core/topics.ts';
+import { iso } from '../format/time.ts';
+import type { Runtime } from '../runtime.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 interface Command {
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(deps: AppDeps, values: Values, args: string[], print: (line: string) => void): Promise<void>;
+  run(deps: Runtime, values: Values, args: string[], print: (line: string) => void): Promise<void>;
 }
 
 const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
@@ -26,167 +27,165 @@ function arg(args: string[], i: number, name: string): string {
   return value;
 }
 
-export const commands: Record<string, Command> = {};
+/** Every command, by name: a plain table, read by main.ts and usage(). */
+export const commands: Readonly<Record<string, Command>> = {
+  apikey: {
+    summary: `apikey create --name N [--scopes a,b]   create an API key (all scopes unless given: ${API_SCOPES.join(', ')}); the key is the last line
+    apikey list                              list keys (never the secret)
+    apikey revoke ID                         revoke a key`,
+    options: { name: { type: 'string' }, scopes: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const sub = arg(args, 0, 'subcommand');
+      if (sub === 'create') {
+        const created = await createApiKey(deps.core, { name: str(values.name) ?? '', scopes: list(values.scopes) });
+        print(`created API key ${created.id} with scopes ${created.scopes.join(',')}; it is shown only now:`);
+        print(created.key);
+      } else if (sub === 'list') {
+        for (const k of await listApiKeys(deps.core)) {
+          print(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]${k.revokedAt ? '  revoked' : ''}${k.lastUsedAt ? `  last used ${iso(k.lastUsedAt)}` : ''}`);
+        }
+      } else if (sub === 'revoke') {
+        const id = arg(args, 1, 'id');
+        await revokeApiKey(deps.core, id);
+        print(`revoked ${id}`);
+      } else throw invalidInput('subcommand', `unknown: ${sub}`);
+    },
+  },
 
-function add(name: string, command: Command) {
-  commands[name] = command;
-}
+  contact: {
+    summary: `contact add EMAIL [--topics a,b] [--locale nl|en]   add a contact subscribed to topics`,
+    options: { topics: { type: 'string' }, locale: { type: 'string' } },
+    async run(deps, values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'add') throw invalidInput('subcommand', 'expected add');
+      const locale = str(values.locale);
+      if (locale !== undefined && locale !== 'nl' && locale !== 'en') throw invalidInput('locale', 'must be nl or en');
+      const result = await upsertContact(deps.core, { email: arg(args, 1, 'email'), topics: list(values.topics), locale, source: 'cli', actor: 'cli' });
+      print(`${result.created ? 'added' : 'found'} contact ${result.contact.id}${result.subscribed.length ? `, subscribed to ${result.subscribed.join(', ')}` : ''}`);
+    },
+  },
 
-add('apikey', {
-  summary: `apikey create --name N [--scopes a,b]   create an API key (all scopes unless given: ${API_SCOPES.join(', ')}); the key is the last line
-  apikey list                              list keys (never the secret)
-  apikey revoke ID                         revoke a key`,
-  options: { name: { type: 'string' }, scopes: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const sub = arg(args, 0, 'subcommand');
-    if (sub === 'create') {
-      const created = await createApiKey(deps.core, { name: str(values.name) ?? '', scopes: list(values.scopes) });
-      print(`created API key ${created.id} with scopes ${created.scopes.join(',')}; it is shown only now:`);
-      print(created.key);
-    } else if (sub === 'list') {
-      for (const k of await deps.core.store.apiKeys.list()) {
-        print(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]${k.revokedAt ? '  revoked' : ''}${k.lastUsedAt ? `  last used ${new Date(k.lastUsedAt).toISOString()}` : ''}`);
+  link: {
+    summary: `link EMAIL --topic T [--campaign C]     print the unsubscribe and preferences URLs of a contact`,
+    options: { topic: { type: 'string' }, campaign: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const email = normalizeEmail(arg(args, 0, 'email'));
+      const topic = await knownScope(deps.core, str(values.topic), 'topic');
+      const contact = await findContact(deps.core, { email }).catch((err: unknown) => {
+        if (err instanceof OptboxError && err.code === 'not_found') throw notFound(`contact ${email} (add it with: optbox contact add ${email})`);
+        throw err;
+      });
+      const links = linksFor(deps.core, { contactId: contact.id, topic, campaign: str(values.campaign) });
+      print(`unsubscribe: ${links.unsubscribeUrl}`);
+      print(`preferences: ${links.preferencesUrl}`);
+    },
+  },
+
+  check: {
+    summary: `check EMAIL... [--topic T]              is an address suppressed (for a topic)?`,
+    options: { topic: { type: 'string' } },
+    async run(deps, values, args, print) {
+      if (args.length === 0) throw invalidInput('email', 'is required');
+      for (const r of await checkSuppressions(deps.core, { emails: args, topic: str(values.topic) })) {
+        print(`${r.email}  ${r.suppressed ? `suppressed (${r.reason}, scope ${r.scope})` : 'not suppressed'}`);
       }
-    } else if (sub === 'revoke') {
-      const id = arg(args, 1, 'id');
-      if (!(await deps.core.store.apiKeys.revoke(id, deps.core.clock.now()))) throw notFound(`active API key ${id}`);
-      print(`revoked ${id}`);
-    } else throw invalidInput('subcommand', `unknown: ${sub}`);
+    },
   },
-});
 
-add('contact', {
-  summary: `contact add EMAIL [--topics a,b] [--locale nl|en]   add a contact subscribed to topics`,
-  options: { topics: { type: 'string' }, locale: { type: 'string' } },
-  async run(deps, values, args, print) {
-    if (arg(args, 0, 'subcommand') !== 'add') throw invalidInput('subcommand', 'expected add');
-    const locale = str(values.locale);
-    if (locale !== undefined && locale !== 'nl' && locale !== 'en') throw invalidInput('locale', 'must be nl or en');
-    const result = await upsertContact(deps.core, { email: arg(args, 1, 'email'), topics: list(values.topics), locale, source: 'cli', actor: 'cli' });
-    print(`${result.created ? 'added' : 'found'} contact ${result.contact.id}${result.subscribed.length ? `, subscribed to ${result.subscribed.join(', ')}` : ''}`);
+  suppress: {
+    summary: `suppress EMAIL [--scope T] [--reason manual|bounce|complaint]   add to the suppression list`,
+    options: { scope: { type: 'string' }, reason: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const reason = str(values.reason) ?? 'manual';
+      if (!['manual', 'bounce', 'complaint'].includes(reason)) throw invalidInput('reason', 'must be manual, bounce or complaint');
+      const r = await suppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), reason: reason as 'manual', source: 'cli', actor: 'cli' });
+      print(r.created ? 'suppressed' : 'already suppressed');
+    },
   },
-});
 
-add('link', {
-  summary: `link EMAIL --topic T [--campaign C]     print the unsubscribe and preferences URLs of a contact`,
-  options: { topic: { type: 'string' }, campaign: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const email = normalizeEmail(arg(args, 0, 'email'));
-    const topic = str(values.topic) ?? '*';
-    if (topic !== '*' && !(await deps.core.store.topics.byId(topic))) throw invalidInput('topic', `unknown topic "${topic}"`);
-    const contact = await deps.core.store.contacts.byEmail(email);
-    if (!contact) throw notFound(`contact ${email} (add it with: optbox contact add ${email})`);
-    const links = linksFor(deps.core, { contactId: contact.id, topic, campaign: str(values.campaign) });
-    print(`unsubscribe: ${links.unsubscribeUrl}`);
-    print(`preferences: ${links.preferencesUrl}`);
+  unsuppress: {
+    summary: `unsuppress EMAIL [--scope T] [--override]   remove from the suppression list`,
+    options: { scope: { type: 'string' }, override: { type: 'boolean' } },
+    async run(deps, values, args, print) {
+      const r = await unsuppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), override: values.override === true, source: 'cli', actor: 'cli' });
+      print(`removed ${r.removed} suppression(s)`);
+    },
   },
-});
 
-add('check', {
-  summary: `check EMAIL... [--topic T]              is an address suppressed (for a topic)?`,
-  options: { topic: { type: 'string' } },
-  async run(deps, values, args, print) {
-    if (args.length === 0) throw invalidInput('email', 'is required');
-    for (const r of await checkSuppressions(deps.core, { emails: args, topic: str(values.topic) })) {
-      print(`${r.email}  ${r.suppressed ? `suppressed (${r.reason}, scope ${r.scope})` : 'not suppressed'}`);
-    }
-  },
-});
-
-add('suppress', {
-  summary: `suppress EMAIL [--scope T] [--reason manual|bounce|complaint]   add to the suppression list`,
-  options: { scope: { type: 'string' }, reason: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const reason = str(values.reason) ?? 'manual';
-    if (!['manual', 'bounce', 'complaint'].includes(reason)) throw invalidInput('reason', 'must be manual, bounce or complaint');
-    const r = await suppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), reason: reason as 'manual', source: 'cli', actor: 'cli' });
-    print(r.created ? 'suppressed' : 'already suppressed');
-  },
-});
-
-add('unsuppress', {
-  summary: `unsuppress EMAIL [--scope T] [--override]   remove from the suppression list`,
-  options: { scope: { type: 'string' }, override: { type: 'boolean' } },
-  async run(deps, values, args, print) {
-    const r = await unsuppress(deps.core, { email: arg(args, 0, 'email'), scope: str(values.scope), override: values.override === true, source: 'cli', actor: 'cli' });
-    print(`removed ${r.removed} suppression(s)`);
-  },
-});
-
-add('ledger', {
-  summary: `ledger verify [--head COUNT:HASH]        walk the consent ledger's hash chain and print its head (keep it elsewhere);
+  ledger: {
+    summary: `ledger verify [--head COUNT:HASH]        walk the consent ledger's hash chain and print its head (keep it elsewhere);
                                            with a head kept before, fail when the chain no longer reaches it (rows cut off)`,
-  options: { head: { type: 'string' } },
-  async run(deps, values, args, print) {
-    if (arg(args, 0, 'subcommand') !== 'verify') throw invalidInput('subcommand', 'expected verify');
-    const since = str(values.head) === undefined ? undefined : parseHead(str(values.head)!, '--head');
-    const result = await verifyLedger(deps.core, { since });
-    if (!result.ok) throw new LedgerBroken(`ledger NOT intact at row ${result.brokenAt}: ${result.problem}`);
-    print(`ledger intact: ${result.rows} rows${since ? `, reaches the head given (row ${since.rows})` : ''}`);
-    print(`head ${formatHead({ rows: result.rows, hash: result.head })}`);
+    options: { head: { type: 'string' } },
+    async run(deps, values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'verify') throw invalidInput('subcommand', 'expected verify');
+      const since = str(values.head) === undefined ? undefined : parseHead(str(values.head)!, '--head');
+      const result = await verifyLedger(deps.core, { since });
+      if (!result.ok) throw new LedgerBroken(`ledger NOT intact at row ${result.brokenAt}: ${result.problem}`);
+      print(`ledger intact: ${result.rows} rows${since ? `, reaches the head given (row ${since.rows})` : ''}`);
+      print(`head ${formatHead({ rows: result.rows, hash: result.head })}`);
+    },
   },
-});
 
-/** A ledger that fails verification: the CLI says so in one line and exits non-zero. */
-export class LedgerBroken extends Error {}
-
-add('keys', {
-  summary: `keys rotate                              add a new link-signing key (active at next start; old links keep working)`,
-  options: {},
-  async run(deps, _values, args, print) {
-    if (arg(args, 0, 'subcommand') !== 'rotate') throw invalidInput('subcommand', 'expected rotate');
-    const key = generateSigningKey(deps.core.store.secrets, deps.core.clock.now());
-    print(`added signing key ${key.kid}; restart the server to sign with it${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
+  keys: {
+    summary: `keys rotate                              add a new link-signing key (active at next start; old links keep working)`,
+    options: {},
+    async run(deps, _values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'rotate') throw invalidInput('subcommand', 'expected rotate');
+      const key = rotateSigningKey(deps.core);
+      print(`added signing key ${key.kid}; restart the server to sign with it${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
+    },
   },
-});
 
-add('mail', {
-  summary: `mail templates                           compile the mail templates (and TEMPLATES_DIR's) and list them
-  mail preview EMAIL --template N (--topic T | --transactional) [--data JSON] [--subject S] [--html FILE]
-                                           what the mail hook would send: the decision, headers and text (HTML to FILE)`,
-  options: { template: { type: 'string' }, topic: { type: 'string' }, transactional: { type: 'boolean' }, data: { type: 'string' }, subject: { type: 'string' }, html: { type: 'string' } },
-  async run(deps, values, args, print) {
-    const sub = arg(args, 0, 'subcommand');
-    const hook = await createMailHook({ runtime: deps });
-    if (sub === 'templates') {
-      print(`templates compiled: ${hook.templates().join(', ')}${deps.config.mail.templatesDir ? ` (TEMPLATES_DIR ${deps.config.mail.templatesDir} over the built-in ones)` : ''}`);
-      return;
-    }
-    if (sub !== 'preview') throw invalidInput('subcommand', 'expected templates or preview');
-    let data: Record<string, unknown> = {};
-    if (str(values.data) !== undefined) {
-      try {
-        data = JSON.parse(str(values.data)!) as Record<string, unknown>;
-      } catch {
-        throw invalidInput('data', 'is not JSON');
+  mail: {
+    summary: `mail templates                           compile the mail templates (and TEMPLATES_DIR's) and list them
+    mail preview EMAIL --template N (--topic T | --transactional) [--data JSON] [--subject S] [--html FILE]
+                                             what the mail hook would send: the decision, headers and text (HTML to FILE)`,
+    options: { template: { type: 'string' }, topic: { type: 'string' }, transactional: { type: 'boolean' }, data: { type: 'string' }, subject: { type: 'string' }, html: { type: 'string' } },
+    async run(deps, values, args, print) {
+      const sub = arg(args, 0, 'subcommand');
+      const hook = await deps.mail.hook();
+      if (sub === 'templates') {
+        print(`templates compiled: ${hook.templates().join(', ')}${deps.config.mail.templatesDir ? ` (TEMPLATES_DIR ${deps.config.mail.templatesDir} over the built-in ones)` : ''}`);
+        return;
       }
-    }
-    const result = await hook.prepare({
-      to: arg(args, 1, 'email'),
-      template: str(values.template) ?? '',
-      topic: str(values.topic),
-      transactional: values.transactional === true ? true : undefined,
-      subject: str(values.subject),
-      data,
-    });
-    if (!result.send) {
-      print(`not sent: ${result.reason} (scope ${result.scope})`);
-      return;
-    }
-    print(`Subject: ${result.subject}`);
-    for (const [name, value] of Object.entries(result.headers)) print(`${name}: ${value}`);
-    print('');
-    print(result.text);
-    const file = str(values.html);
-    if (file) {
-      writeFileSync(file, result.html);
-      print(`HTML written to ${file}`);
-    }
+      if (sub !== 'preview') throw invalidInput('subcommand', 'expected templates or preview');
+      let data: Record<string, unknown> = {};
+      if (str(values.data) !== undefined) {
+        try {
+          data = JSON.parse(str(values.data)!) as Record<string, unknown>;
+        } catch {
+          throw invalidInput('data', 'is not JSON');
+        }
+      }
+      const result = await hook.prepare({
+        to: arg(args, 1, 'email'),
+        template: str(values.template) ?? '',
+        topic: str(values.topic),
+        transactional: values.transactional === true ? true : undefined,
+        subject: str(values.subject),
+        data,
+      });
+      if (!result.send) {
+        print(`not sent: ${result.reason} (scope ${result.scope})`);
+        return;
+      }
+      print(`Subject: ${result.subject}`);
+      for (const [name, value] of Object.entries(result.headers)) print(`${name}: ${value}`);
+      print('');
+      print(result.text);
+      const file = str(values.html);
+      if (file) {
+        writeFileSync(file, result.html);
+        print(`HTML written to ${file}`);
+      }
+    },
   },
-});
+};
 
 export function usage(): string {
   return `usage: optbox <command> [options]   (reads the same environment as the server: DATABASE_PATH, …)\n\n${Object.values(commands)
     .map((c) => '  ' + c.summary)
     .join('\n')}\n`;
 }
+
+/** A ledger that fails verification: the CLI says so in one line and exits non-zero. */
+export class LedgerBroken extends Error {}

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyRow } from '../db/store.ts';
 import type { CoreDeps } from './deps.ts';
-import { invalidInput, OptboxError } from './errors.ts';
+import { invalidInput, notFound, OptboxError } from './errors.ts';
 
 export const API_SCOPES = [
   'suppressions:read',
@@ -41,6 +41,16 @@ export async function authenticateApiKey(deps: CoreDeps, presented: string): Pro
   if (!row || !timingSafeEqual(row.keyHash, hash) || row.revokedAt !== null) throw new OptboxError('unauthorized', 'invalid or revoked API key');
   await deps.store.apiKeys.touch(row.id, deps.clock.now());
   return row;
+}
+
+/** Every key, oldest first (hashes only; the secret was shown once at creation). */
+export function listApiKeys(deps: CoreDeps): Promise<ApiKeyRow[]> {
+  return deps.store.apiKeys.list();
+}
+
+/** Revoke a key at once (the server sees it on its next request); not_found unless it was active. */
+export async function revokeApiKey(deps: CoreDeps, id: string): Promise<void> {
+  if (!(await deps.store.apiKeys.revoke(id, deps.clock.now()))) throw notFound(`active API key ${id}`);
 }
 
 export function requireScope(key: ApiKeyRow, scope: ApiScope): void {

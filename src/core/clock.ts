@@ -4,12 +4,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
-
-export function fixedClock(start = Date.UTC(2026, 10, 28, 9, 0, 0)): Clock & { advance(ms: number): void; set(ms: number): void } {
-  let t = start;
-  return {
-    now: () => t,
-    advance: (ms) => void (t += ms),
-    set: (ms) => void (t = ms),
-  };
-}

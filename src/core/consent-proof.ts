@@ -1,6 +1,6 @@
 import type { CoreDeps } from './deps.ts';
 import { invalidLink } from './errors.ts';
-import { peekOnceToken, signOnceToken } from './preferences.ts';
+import { peekOnceToken, signOnceToken } from './once-links.ts';
 
 /**
  * Consent given back must come from the person (DESIGN promise 7, GDPR art. 7(1)). A link in a

@@ -3,7 +3,10 @@ import type { ContactRow } from '../db/store.ts';
 import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidInput, notFound, OptboxError } from './errors.ts';
+import { contactById, isActive } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
+import { knownTopic } from './topics.ts';
+import { iso, isoOrNull } from '../format/time.ts';
 import { unsubscribe } from './subscriptions.ts';
 
 export interface UpsertContactInput {
@@ -39,14 +42,12 @@ export const newContactId = () => randomBytes(12).toString('base64url');
 /**
  * Find or create the contact for an address and subscribe it to the given topics.
  * Subscribing an address that carries a suppression does not lift it: an erased or complaining
- * person stays suppressed whatever a later import says (DESIGN promise 5).
+ * person stays suppressed whatever a later import says.
  */
 export async function upsertContact(deps: CoreDeps, input: UpsertContactInput): Promise<{ contact: ContactRow; created: boolean; subscribed: string[] }> {
   const email = normalizeEmail(input.email);
   const topics = [...new Set(input.topics ?? [])];
-  for (const [i, id] of topics.entries()) {
-    if (!(await deps.store.topics.byId(id))) throw invalidInput(`topics[${i}]`, `unknown topic "${id}"`);
-  }
+  for (const [i, id] of topics.entries()) await knownTopic(deps, id, `topics[${i}]`);
   const now = deps.clock.now();
   const proof = input.consent;
   if (proof?.at !== undefined && proof.at > now + 5 * 60_000) throw invalidInput('consent.at', 'lies in the future');
@@ -54,7 +55,7 @@ export async function upsertContact(deps: CoreDeps, input: UpsertContactInput): 
   const locale = input.locale ?? 'nl';
   // Evidence of the original consent when the sender has it, else of this request.
   const evidence = evidenceOf(deps, proof?.ip || proof?.userAgent ? { ip: proof.ip, userAgent: proof.userAgent } : input.request);
-  const detail = proof && (proof.via || proof.at !== undefined) ? { ...(proof.via ? { via: proof.via } : {}), ...(proof.at !== undefined ? { consentedAt: new Date(proof.at).toISOString() } : {}) } : null;
+  const detail = proof && (proof.via || proof.at !== undefined) ? { ...(proof.via ? { via: proof.via } : {}), ...(proof.at !== undefined ? { consentedAt: iso(proof.at) } : {}) } : null;
   const result = await deps.store.contacts.upsert({
     contact: { id: newContactId(), email, locale, externalId: input.externalId ?? null },
     at: now,
@@ -64,19 +65,14 @@ export async function upsertContact(deps: CoreDeps, input: UpsertContactInput): 
     consentText: proof?.text ? { id: consentTextId(locale, policyVersion, proof.text), locale, policyVersion, text: proof.text } : undefined,
     event: { source: input.source, actor: input.actor ?? null, policyVersion, detail, ...evidence },
   });
-  if (result.conflict) throw new OptboxError('conflict', 'externalId: belongs to another contact', [{ field: 'externalId', message: 'belongs to another contact' }]);
+  if (result.conflict) throw externalIdTaken();
   return result;
 }
 
+const externalIdTaken = () => new OptboxError('conflict', 'externalId: belongs to another contact', [{ field: 'externalId', message: 'belongs to another contact' }]);
+
 /** Consent texts are kept once per wording: the id is a hash of locale, version and text. */
 const consentTextId = (locale: string, version: string, text: string) => 'ct_' + createHash('sha256').update(`${locale}\n${version}\n${text}`).digest('base64url').slice(0, 22);
-
-/** The contact a link names, or not_found when it is gone. */
-export async function contactById(deps: CoreDeps, id: string): Promise<ContactRow> {
-  const contact = await deps.store.contacts.byId(id);
-  if (!contact) throw notFound('contact');
-  return contact;
-}
 
 /** Every topic with this contact's effective status (a topic without a row has its default). */
 export async function topicStatuses(deps: CoreDeps, contactId: string) {
@@ -129,17 +125,15 @@ export interface UpdateContactInput {
  */
 export async function updateContact(deps: CoreDeps, input: UpdateContactInput): Promise<ContactRow> {
   const contact = await contactById(deps, input.id);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('conflict', 'the contact is erased');
+  if (!isActive(contact)) throw new OptboxError('conflict', 'the contact is erased');
   const now = deps.clock.now();
   const topicChanges = Object.entries(input.topics ?? {});
-  for (const [id] of topicChanges) {
-    if (!(await deps.store.topics.byId(id))) throw invalidInput(`topics.${id}`, `unknown topic "${id}"`);
-  }
+  for (const [id] of topicChanges) await knownTopic(deps, id, `topics.${id}`);
   if (input.pausedUntil != null && input.pausedUntil <= now) throw invalidInput('pausedUntil', 'lies in the past');
   const base = { source: input.source, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) };
   const events = [];
   if (input.pausedUntil !== undefined && input.pausedUntil !== contact.pausedUntil) {
-    events.push({ ...base, action: 'restrict', detail: { pausedUntil: input.pausedUntil === null ? null : new Date(input.pausedUntil).toISOString() } });
+    events.push({ ...base, action: 'restrict', detail: { pausedUntil: isoOrNull(input.pausedUntil) } });
   }
   if (input.noProfiling !== undefined && input.noProfiling !== contact.noProfiling) {
     events.push({ ...base, action: 'object', detail: { profiling: input.noProfiling ? 'objected' : 'withdrawn' } });
@@ -151,7 +145,7 @@ export async function updateContact(deps: CoreDeps, input: UpdateContactInput): 
     events,
   });
   if (!result) throw new OptboxError('conflict', 'the contact is erased');
-  if ('conflict' in result) throw new OptboxError('conflict', 'externalId: belongs to another contact', [{ field: 'externalId', message: 'belongs to another contact' }]);
+  if ('conflict' in result) throw externalIdTaken();
   const on = topicChanges.filter(([, v]) => v).map(([id]) => id);
   const off = topicChanges.filter(([, v]) => !v).map(([id]) => id);
   if (on.length) {

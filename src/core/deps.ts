@@ -20,7 +20,10 @@ export interface CoreDeps {
   allowPrivateWebhooks?: boolean | undefined;
 }
 
-/** Where a change came from (DESIGN: consent event source). */
+/**
+ * Where a change of consent came from, as the ledger records it. The history page names each in
+ * words (`source.*` in src/i18n/messages.ts; the type checker holds the two lists together).
+ */
 export type ConsentSource =
   | 'one-click'
   | 'unsubscribe-page'

@@ -1,5 +1,5 @@
 import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
-import { contactById } from './contacts.ts';
+import { contactById } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
 
 export interface EraseInput {

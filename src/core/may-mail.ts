@@ -3,6 +3,7 @@ import type { CoreDeps } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidInput } from './errors.ts';
 import { MAX_CHECK_BATCH } from './suppressions.ts';
+import { knownTopic } from './topics.ts';
 
 /** Why a mail may not go out. */
 export type RefusalReason =
@@ -14,7 +15,7 @@ export type RefusalReason =
   | 'complained'
   /** An operator suppressed the address by hand. */
   | 'suppressed'
-  /** GDPR erasure: only the hashed suppression is left (DESIGN promise 5). */
+  /** GDPR erasure: only the hashed suppression is left. */
   | 'erased'
   /** GDPR art. 18 restriction: the person paused all mail until a date. */
   | 'paused'
@@ -39,7 +40,7 @@ export interface MayMailInput {
   emails: string[];
   /** The topic of a marketing mail. Omit for transactional mail. */
   topic?: string | undefined;
-  /** Password resets, invoices, sign-in links: no topic checks (DESIGN: topic). */
+  /** Password resets, invoices, sign-in links: no topic checks (they are not a topic). */
   transactional?: boolean | undefined;
   /** How a bad address is named in the error, e.g. `recipients[3].to`; default `emails[i]`. */
   field?: ((index: number) => string) | undefined;
@@ -54,7 +55,7 @@ const SUPPRESSION_REFUSAL: Record<SuppressionReason, RefusalReason> = {
 };
 
 /**
- * THE answer to "may this address be mailed?" (DESIGN promise 3). Every sender asks it: the
+ * THE answer to "may this address be mailed?": a suppressed address is never mailed for that topic, or at all for a global suppression. Every sender asks it: the
  * Node mail hook, the Nodemailer plugin and `POST /api/v1/messages/prepare`. In order:
  *
  * 1. Suppressions (the hashed list, which outlives erasure): a global one refuses everything,
@@ -81,8 +82,7 @@ export async function mayMail(deps: CoreDeps, input: MayMailInput): Promise<Mail
     if (input.topic !== undefined) throw invalidInput('topic', 'transactional mail has no topic (leave it out, or set transactional: false)');
   } else {
     if (input.topic === undefined) throw invalidInput('topic', 'is required unless the mail is transactional');
-    topic = await deps.store.topics.byId(input.topic);
-    if (!topic) throw invalidInput('topic', `unknown topic "${input.topic}"`);
+    topic = await knownTopic(deps, input.topic, 'topic');
   }
 
   const fieldOf = input.field ?? ((i: number) => `emails[${i}]`);

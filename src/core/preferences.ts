@@ -1,74 +1,67 @@
-import { randomBytes } from 'node:crypto';
-import type { ContactRow, ConsentEventRow, SuppressionRow, TopicRow } from '../db/store.ts';
-import { contactById, topicStatuses, updateContact } from './contacts.ts';
+import type { ConsentEventRow, ContactRow, SuppressionRow, TopicRow } from '../db/store.ts';
+import { activeContactById, contactById, isActive, type ActiveContact } from './contact.ts';
+import { topicStatuses, updateContact } from './contacts.ts';
 import type { CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
-import { invalidLink, OptboxError } from './errors.ts';
+import { invalidInput, invalidLink, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
-import { resubscribe, unsubscribe } from './subscriptions.ts';
+import { assertLinkCurrent, peekOnceToken, signOnceToken, useOnceToken } from './once-links.ts';
 import { undoGrant, useUndoGrant } from './consent-proof.ts';
-import type { LoginClaims } from './tokens.ts';
+import { resubscribe, unsubscribe } from './subscriptions.ts';
+import { isoOrNull } from '../format/time.ts';
 
 /**
- * The preference center's verbs (issue 5). Every change is written with source
- * `preference-center`; reading personal data and changing the address are for sessions that
- * proved control of the address (DESIGN promise 7), which routes check before calling these.
+ * The preference center's verbs. Every change is written with source `preference-center`.
+ * Reading personal data and changing the address are for sessions that proved control of the
+ * address by a link mailed to it (step-up, src/auth/preference-auth.ts): a footer link may have
+ * been forwarded, so routes check the session before calling these.
  */
 const SOURCE = 'preference-center' as const;
 
-/** What a sign-in link is for: a plain sign-in (also step-up), an address change, a topic confirmation. */
-export type LinkScope = 'signin' | 'email' | `topic:${string}` | `undo:${string}`;
-
 /** A contact that may sign in: known and not erased. Undefined otherwise (the caller answers the same). */
-export async function contactForSignIn(deps: CoreDeps, email: string): Promise<ContactRow | undefined> {
+export async function contactForSignIn(deps: CoreDeps, email: string): Promise<ActiveContact | undefined> {
   const contact = await deps.store.contacts.byEmail(normalizeEmail(email));
-  return contact && contact.status === 'active' && contact.email ? contact : undefined;
+  return isActive(contact) ? contact : undefined;
 }
 
-/**
- * After an address change, links that went to the old mailbox (preference links, sign-in and
- * confirmation links) open nothing: they were issued before `linksIssuedAfter`. Links from
- * before issue times were recorded count as issued at 0.
- */
-export function assertLinkCurrent(contact: ContactRow, issuedAtSeconds: number | undefined): void {
-  if (contact.linksIssuedAfter !== null && (issuedAtSeconds ?? 0) * 1000 < Math.floor(contact.linksIssuedAfter / 1000) * 1000) {
-    throw invalidLink('link was sent before the address changed');
-  }
-}
-
-/** A mail's preferences link (`/p/:token`): the contact it may open a session for. */
-export async function openPreferencesLink(deps: CoreDeps, token: string): Promise<ContactRow> {
+/** A preference-center footer link (`prefs` token): the contact it opens, while it can be reached. */
+export async function contactOfPreferencesLink(deps: CoreDeps, token: string): Promise<ActiveContact> {
   const link = deps.tokens.verify(token, 'prefs');
-  const contact = await contactById(deps, link.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, link.contactId);
   assertLinkCurrent(contact, link.issuedAt);
   return contact;
 }
 
-/** A single-use link token (login purpose): expires in minutes, its id is stored when used. */
-export function signOnceToken(deps: CoreDeps, contactId: string, scope: LinkScope, minutes: number): { token: string; jti: string; expiresAt: number } {
-  const jti = randomBytes(16).toString('base64url');
-  const token = deps.tokens.sign('login', { contactId, jti, scope }, { expiresInSeconds: minutes * 60 });
-  return { token, jti, expiresAt: deps.clock.now() + minutes * 60_000 };
+/** The contact a single-use link names (for the page in front of its button), without using it. */
+export function contactOfOnceLink(deps: CoreDeps, token: string, scope: 'signin' | 'email'): Promise<ContactRow> {
+  return contactById(deps, peekOnceToken(deps, token, scope).contactId);
 }
 
-/** Check a single-use link without using it (the GET page in front of the button). */
-export function peekOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'email' | 'topic' | 'undo'): LoginClaims & { exp?: number } {
-  const claims = deps.tokens.verify(token, 'login');
-  const actual = claims.scope ?? 'signin';
-  if (scope === 'topic' || scope === 'undo' ? !actual.startsWith(`${scope}:`) : actual !== scope) throw invalidLink('link is for something else');
-  return claims;
+/** A sign-in (or step-up) link for the contact's own address. */
+export function signInLink(deps: CoreDeps, contactId: string, minutes: number): string {
+  return signOnceToken(deps, contactId, 'signin', minutes).token;
 }
 
-/** Use a single-use link: verified, and its id recorded; a second use is refused. */
-export async function useOnceToken(deps: CoreDeps, token: string, scope: 'signin' | 'topic'): Promise<LoginClaims & { contact: ContactRow }> {
-  const claims = peekOnceToken(deps, token, scope);
+/** Use a sign-in link: the contact it proves control of; a second use is refused. */
+export async function useSignInLink(deps: CoreDeps, token: string): Promise<ActiveContact> {
+  return (await useOnceToken(deps, token, 'signin')).contact;
+}
+
+/** A double opt-in link, before it is used: the contact and the topic it confirms. */
+export async function pendingTopicOfLink(deps: CoreDeps, token: string): Promise<{ contact: ContactRow; topic: TopicRow }> {
+  const claims = peekOnceToken(deps, token, 'topic');
   const contact = await contactById(deps, claims.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
-  assertLinkCurrent(contact, claims.issuedAt);
-  const expiresAt = (claims.exp ?? 0) * 1000;
-  if (!(await deps.store.sessions.useOnce(claims.jti, expiresAt, deps.clock.now()))) throw invalidLink('link already used');
-  return { ...claims, contact };
+  return { contact, topic: await topicOfClaim(deps, claims.scope) };
+}
+
+/** "Every topic", as a confirmation link for mail on again names it (topic:*). */
+const ALL_MAIL = { id: '*', nameNl: 'alle e-mail', nameEn: 'all email', descriptionNl: '', descriptionEn: '', defaultStatus: 'opt-out', doubleOptIn: false } as unknown as TopicRow;
+
+async function topicOfClaim(deps: CoreDeps, scope: string | undefined): Promise<TopicRow> {
+  const id = (scope ?? '').slice('topic:'.length);
+  const topic = id === '*' ? ALL_MAIL : await deps.store.topics.byId(id);
+  if (!topic) throw invalidLink('topic no longer exists');
+  return topic;
 }
 
 export interface TopicState {
@@ -77,7 +70,7 @@ export interface TopicState {
 }
 
 export interface PreferencesView {
-  contact: ContactRow;
+  contact: ActiveContact;
   topics: TopicState[];
   /** The person unsubscribed from everything ('*' suppression of reason unsubscribe). */
   unsubscribedAll: boolean;
@@ -89,8 +82,7 @@ export interface PreferencesView {
 
 /** What the preference center shows for a contact. */
 export async function preferencesOf(deps: CoreDeps, contactId: string): Promise<PreferencesView> {
-  const contact = await contactById(deps, contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, contactId);
   const now = deps.clock.now();
   const [statuses, suppressions] = await Promise.all([topicStatuses(deps, contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
   const global = suppressions.filter((s: SuppressionRow) => s.scope === '*');
@@ -121,20 +113,19 @@ export interface SavePreferencesInput {
 /**
  * Save the topic switches, language and profiling objection. Turning a topic off is an
  * unsubscribe (suppresses it); turning it on lifts the person's own unsubscribe for it (never a
- * bounce or complaint). A double opt-in topic, or any topic turned on from a session that has
- * not proven control of the address, becomes `pending`: the caller mails the confirmation for
- * each topic in `needConfirmation`.
+ * bounce or complaint). A double opt-in topic turned on becomes `pending`: the caller mails the
+ * confirmation link (`token`) for each topic in `needConfirmation`.
  */
-export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput): Promise<{ needConfirmation: string[] }> {
+export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput & { linkMinutes: number }): Promise<{ needConfirmation: Array<{ topic: TopicRow; token: string }> }> {
   const view = await preferencesOf(deps, input.contactId);
   for (const id of Object.keys(input.topics)) {
-    if (!view.topics.some((t) => t.topic.id === id)) throw new OptboxError('invalid_input', `topics: unknown topic "${id}"`, [{ field: `topic.${id}`, message: 'unknown topic' }]);
+    if (!view.topics.some((t) => t.topic.id === id)) throw invalidInput(`topic.${id}`, 'unknown topic');
   }
   // Flags first (checked, one unit), then topics: one unit per topic change, each with its ledger row.
   if ((input.locale && input.locale !== view.contact.locale) || (input.noProfiling !== undefined && input.noProfiling !== view.contact.noProfiling)) {
     await updateContact(deps, { id: view.contact.id, locale: input.locale, noProfiling: input.noProfiling, source: SOURCE, request: input.request });
   }
-  const needConfirmation: string[] = [];
+  const needConfirmation: Array<{ topic: TopicRow; token: string }> = [];
   const base = { contactId: view.contact.id, source: SOURCE, request: input.request };
   for (const { topic, status } of view.topics) {
     const wanted = input.topics[topic.id];
@@ -149,7 +140,7 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
           status: 'pending',
           event: { action: 'subscribe-pending', topic: topic.id, source: SOURCE, actor: null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) },
         });
-        needConfirmation.push(topic.id);
+        needConfirmation.push({ topic, token: signOnceToken(deps, view.contact.id, `topic:${topic.id}`, input.linkMinutes).token });
       } else await resubscribe(deps, { ...base, topic: topic.id });
     }
   }
@@ -157,42 +148,26 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
 }
 
 /** Follow a double opt-in link: the pending topic becomes subscribed. */
-export async function confirmTopic(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contact: ContactRow; topic: TopicRow }> {
+export async function confirmTopic(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contact: ActiveContact; topic: TopicRow }> {
   const claims = await useOnceToken(deps, input.token, 'topic');
-  const id = claims.scope!.slice('topic:'.length);
-  const topic = id === '*' ? ALL_MAIL : await deps.store.topics.byId(id);
-  if (!topic) throw invalidLink('topic no longer exists');
+  const topic = await topicOfClaim(deps, claims.scope);
   await resubscribe(deps, { contactId: claims.contactId, topic: topic.id, source: SOURCE, request: input.request });
   return { contact: claims.contact, topic };
 }
 
-/** "Every topic", as a confirmation link for mail on again names it (topic:*). */
-const ALL_MAIL: TopicRow = { id: '*', nameNl: 'alle e-mail', nameEn: 'all email', descriptionNl: '', descriptionEn: '', defaultStatus: 'opt-out', doubleOptIn: false, createdAt: 0 } as unknown as TopicRow;
-
-/** The topic a confirmation link names, '*' (all mail) included; undefined when it is gone. */
-export async function confirmationTopic(deps: CoreDeps, scope: string | undefined): Promise<TopicRow | undefined> {
-  const id = (scope ?? '').slice('topic:'.length);
-  return id === '*' ? ALL_MAIL : deps.store.topics.byId(id);
-}
-
-/**
- * Unsubscribe from everything, or undo that. Turning mail back on needs proof by the address
- * owner (core/consent-proof.ts): a proven session, or the undo grant the "off" handed out just
- * before. Without either nothing changes and `needConfirmation` tells the caller to mail a
- * confirmation link (scope topic:*). Turning off hands out an undo grant (`undo`).
- */
-export async function setAllMail(deps: CoreDeps, input: { contactId: string; on: boolean; request?: RequestEvidence | undefined; proven?: boolean | undefined; undo?: string | undefined }): Promise<{ needConfirmation: boolean; undo?: string }> {
+/** Unsubscribe from everything, or undo that. */
+export async function setAllMail(deps: CoreDeps, input: { contactId: string; on: boolean; request?: RequestEvidence | undefined; proven?: boolean | undefined; undo?: string | undefined; linkMinutes: number }): Promise<{ confirm?: { topic: TopicRow; token: string }; undo?: string }> {
   const args = { contactId: input.contactId, topic: '*', source: SOURCE, request: input.request };
   if (!input.on) {
     await unsubscribe(deps, args);
-    return { needConfirmation: false, undo: undoGrant(deps, input.contactId, '*') };
+    return { undo: undoGrant(deps, input.contactId, '*') };
   }
   if (!input.proven) {
-    if (!input.undo) return { needConfirmation: true };
+    if (!input.undo) return { confirm: { topic: ALL_MAIL, token: signOnceToken(deps, input.contactId, 'topic:*', input.linkMinutes).token } };
     await useUndoGrant(deps, { token: input.undo, contactId: input.contactId, scope: '*' });
   }
   await resubscribe(deps, args);
-  return { needConfirmation: false };
+  return {};
 }
 
 /**
@@ -223,8 +198,8 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
   const { contact } = view;
   const now = deps.clock.now();
   await deps.store.contacts.recordEvent({ at: now, contactId: contact.id, action: 'export', source: SOURCE, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) });
-  const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email!), now)]);
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
+  const iso = isoOrNull;
   return {
     format: 'optbox-contact-export/1',
     exportedAt: iso(now),
@@ -263,25 +238,18 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
  * when the link is followed, not here (the answer must not tell whose address it is).
  */
 export async function requestEmailChange(deps: CoreDeps, input: { contactId: string; email: string; minutes: number }): Promise<{ token: string; email: string }> {
-  const contact = await contactById(deps, input.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, input.contactId);
   const email = normalizeEmail(input.email);
-  if (email === contact.email) throw new OptboxError('invalid_input', 'email: is already your address', [{ field: 'email', message: 'is already your address' }]);
+  if (email === contact.email) throw invalidInput('email', 'is already your address');
   const { token, jti, expiresAt } = signOnceToken(deps, contact.id, 'email', input.minutes);
   await deps.store.sessions.addPendingEmail({ jti, contactId: contact.id, email, expiresAt, now: deps.clock.now() });
   return { token, email };
 }
 
-/**
- * Follow the confirmation link sent to the new address. What the old mailbox could do ends with
- * it: every other session of the contact (`keepSessionId`, the browser that follows the link,
- * stays), and every preference, sign-in and confirmation link issued before now. Unsubscribe
- * links keep working: they can only reduce mail.
- */
-export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined; keepSessionId?: string | undefined }): Promise<{ contactId: string; email: string }> {
+/** Follow the confirmation link sent to the new address. */
+export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined; keepSessionId?: string | undefined }): Promise<{ contactId: string; email: string; locale: ActiveContact['locale'] }> {
   const claims = peekOnceToken(deps, input.token, 'email');
-  const contact = await contactById(deps, claims.contactId);
-  if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+  const contact = await activeContactById(deps, claims.contactId);
   assertLinkCurrent(contact, claims.issuedAt);
   const result = await deps.store.sessions.confirmEmail({
     jti: claims.jti,
@@ -297,5 +265,5 @@ export async function confirmEmailChange(deps: CoreDeps, input: { token: string;
     if (result.why === 'taken') throw new OptboxError('conflict', 'that address belongs to another subscription');
     throw invalidLink(result.why === 'erased' ? 'contact erased' : 'link already used or expired');
   }
-  return { contactId: contact.id, email: result.email };
+  return { contactId: contact.id, email: result.email, locale: contact.locale };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SecretStore } from '../db/stores/secrets.ts';
+import type { CoreDeps } from './deps.ts';
 import type { SigningKey } from './tokens.ts';
 
 export interface InstallationSecrets {
@@ -52,4 +53,9 @@ export function generateSigningKey(store: SecretStore, now: number): SigningKey 
   const key = { kid: 'k' + randomBytes(6).toString('base64url'), secret: randomBytes(32), createdAt: now };
   store.addSigningKey(key);
   return { kid: key.kid, secret: key.secret };
+}
+
+/** Key rotation (the CLI): a new signing key, active from the next start. */
+export function rotateSigningKey(deps: CoreDeps): SigningKey {
+  return generateSigningKey(deps.store.secrets, deps.clock.now());
 }

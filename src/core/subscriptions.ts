@@ -1,5 +1,5 @@
 import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
-import { contactById } from './contacts.ts';
+import { contactById, isActive } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
 
 export interface UnsubscribeInput {
@@ -21,14 +21,14 @@ export interface ConsentResult {
 /**
  * Honour an unsubscribe for one topic or for all ('*'): RFC 8058 one-click, the confirm page,
  * mailto, the preference center. The subscription, the suppression the pipeline checks and the
- * ledger row commit in one durable unit before this resolves (DESIGN promise 1). Every
+ * ledger row commit in one durable unit before this resolves, so a 2xx survives a crash. Every
  * unsubscribe is also an objection to direct marketing (GDPR art. 21(2)-(3)), so it is never
  * conditional. Idempotent: a second call changes nothing and succeeds.
  */
 export async function unsubscribe(deps: CoreDeps, input: UnsubscribeInput): Promise<ConsentResult> {
   const contact = await contactById(deps, input.contactId);
   // An erased contact already carries a global erasure suppression and no address to key.
-  if (contact.status === 'erased' || !contact.email) return { changed: false, topics: [] };
+  if (!isActive(contact)) return { changed: false, topics: [] };
   const topicIds = input.topic === '*' ? (await deps.store.topics.all()).map((t) => t.id) : [input.topic];
   const result = await deps.store.consent.setTopics({
     contactId: contact.id,
@@ -48,7 +48,7 @@ export async function unsubscribe(deps: CoreDeps, input: UnsubscribeInput): Prom
  */
 export async function resubscribe(deps: CoreDeps, input: UnsubscribeInput): Promise<ConsentResult> {
   const contact = await contactById(deps, input.contactId);
-  if (contact.status === 'erased' || !contact.email) return { changed: false, topics: [] };
+  if (!isActive(contact)) return { changed: false, topics: [] };
   const topicIds = input.topic === '*' ? await topicsTurnedOffByLastUnsubscribeAll(deps, contact.id) : [input.topic];
   const result = await deps.store.consent.setTopics({
     contactId: contact.id,

@@ -3,6 +3,8 @@ import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidInput, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
+import { knownScope, knownTopic } from './topics.ts';
+import { exportFormatter } from '../format/suppressions.ts';
 
 export const MAX_CHECK_BATCH = 10_000;
 
@@ -14,7 +16,7 @@ export interface SuppressionCheck {
 }
 
 /**
- * May the pipeline mail these addresses for this topic? (DESIGN promise 3.) A suppression
+ * May the pipeline mail these addresses for this topic? (It must never be mailed once suppressed.) A suppression
  * applies when its scope is the topic or '*' and it has not lapsed; a global one is reported
  * before a topic one. Without a topic only global suppressions count (transactional mail).
  * Results come back in the order asked, with each address as it was given.
@@ -22,7 +24,7 @@ export interface SuppressionCheck {
 export async function checkSuppressions(deps: CoreDeps, input: { emails: string[]; topic?: string | undefined }): Promise<SuppressionCheck[]> {
   if (input.emails.length > MAX_CHECK_BATCH) throw invalidInput('emails', `at most ${MAX_CHECK_BATCH} addresses per check`);
   const topic = input.topic ?? '*';
-  if (topic !== '*' && !(await deps.store.topics.byId(topic))) throw invalidInput('topic', `unknown topic "${topic}"`);
+  if (topic !== '*') await knownTopic(deps, topic, 'topic');
   const keys = input.emails.map((raw, i) => deps.addressKey(normalizeEmail(raw, `emails[${i}]`)));
   const hits = await deps.store.suppressions.checkMany(keys, topic, deps.clock.now());
   return input.emails.map((email, i) => {
@@ -46,7 +48,7 @@ export interface SuppressInput {
 /** Add an address to the suppression list (bounce, complaint, manual). Idempotent. */
 export async function suppress(deps: CoreDeps, input: SuppressInput): Promise<{ created: boolean }> {
   const email = normalizeEmail(input.email);
-  const scope = await checkedScope(deps, input.scope);
+  const scope = await knownScope(deps, input.scope, 'scope');
   const now = deps.clock.now();
   if (input.expiresAt !== undefined && input.expiresAt <= now) throw invalidInput('expiresAt', 'lies in the past');
   const contact = await deps.store.contacts.byEmail(email);
@@ -70,11 +72,11 @@ const PROTECTED: SuppressionReason[] = ['complaint', 'erasure'];
 /**
  * Remove an address from the suppression list. A complaint or an erasure is only lifted with
  * `override`: the first is the person telling the mailbox provider "spam", the second a GDPR
- * erasure that must keep them from being mailed again (DESIGN promise 5).
+ * erasure that must keep them from being mailed again, also after a later import.
  */
 export async function unsuppress(deps: CoreDeps, input: { email: string; scope?: string | undefined; override?: boolean; source: ConsentSource; actor?: string | undefined; request?: RequestEvidence | undefined }): Promise<{ removed: number }> {
   const email = normalizeEmail(input.email);
-  const scope = await checkedScope(deps, input.scope);
+  const scope = await knownScope(deps, input.scope, 'scope');
   const key = deps.addressKey(email);
   const reasons: SuppressionReason[] = input.override ? ['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure'] : ['unsubscribe', 'bounce', 'manual'];
   const contact = await deps.store.contacts.byEmail(email);
@@ -96,11 +98,6 @@ export async function unsuppress(deps: CoreDeps, input: { email: string; scope?:
   return { removed };
 }
 
-async function checkedScope(deps: CoreDeps, scope: string | undefined, field = 'scope'): Promise<string> {
-  if (scope === undefined || scope === '*') return '*';
-  if (!(await deps.store.topics.byId(scope))) throw invalidInput(field, `unknown topic "${scope}"`);
-  return scope;
-}
 
 export const MAX_BULK_ADD = 10_000;
 /** Suppressions per unit of work in a bulk add: short enough that other requests get their turn. */
@@ -181,8 +178,8 @@ export interface ChangesQuery {
  */
 export async function suppressionChangesSince(deps: CoreDeps, query: ChangesQuery) {
   if (query.topic !== undefined && query.scope !== undefined) throw invalidInput('scope', 'give topic or scope, not both');
-  if (query.topic !== undefined) await checkedScope(deps, query.topic, 'topic');
-  const scopes = query.topic !== undefined ? [...new Set([query.topic, '*'])] : query.scope !== undefined ? [await checkedScope(deps, query.scope)] : undefined;
+  if (query.topic !== undefined) await knownScope(deps, query.topic, 'topic');
+  const scopes = query.topic !== undefined ? [...new Set([query.topic, '*'])] : query.scope !== undefined ? [await knownScope(deps, query.scope, 'scope')] : undefined;
   const rows = await deps.store.suppressions.changes({ after: query.after, limit: query.limit + 1, scopes, reason: query.reason, since: query.since, present: query.after === 0 });
   const page = rows.slice(0, query.limit);
   return { changes: page, more: rows.length > query.limit, last: page.at(-1)?.seq ?? query.after };
@@ -191,62 +188,23 @@ export async function suppressionChangesSince(deps: CoreDeps, query: ChangesQuer
 const EXPORT_PAGE = 1000;
 
 /**
- * The whole list as CSV or NDJSON, produced a page at a time so memory stays flat for millions
- * of rows; each page is one short read, and between pages other requests get their turn.
- * Rows changed during a long export may or may not be in it; the change feed is the exact way
- * to keep in step. In CSV a cell that a spreadsheet would run as a formula (= + - @) is
- * prefixed with ' (OWASP CSV injection); NDJSON carries values as they are.
+ * The whole list as CSV or NDJSON (written by src/format/suppressions.ts), produced a page at a
+ * time so memory stays flat for millions of rows; each page is one short read, and between
+ * pages other requests get their turn. Rows changed during a long export may or may not be in
+ * it; the change feed is the exact way to keep in step.
  */
 export async function* exportSuppressions(deps: CoreDeps, input: { format: 'csv' | 'ndjson'; topic?: string | undefined; reason?: SuppressionReason | undefined }): AsyncGenerator<string> {
-  const scope = input.topic === undefined ? undefined : await checkedScope(deps, input.topic, 'topic');
-  const csv = input.format === 'csv';
-  const iso = isoFormatter();
-  if (csv) yield 'email,scope,reason,source,created_at,expires_at\r\n';
+  const scope = input.topic === undefined ? undefined : await knownScope(deps, input.topic, 'topic');
+  const format = exportFormatter(input.format);
+  if (format.header) yield format.header;
   for (let after = 0; ; ) {
     const rows = await deps.store.suppressions.exportPage(after, EXPORT_PAGE, { scope: scope === '*' ? undefined : scope, reason: input.reason });
     if (rows.length === 0) return;
-    let chunk = '';
-    for (const [, email, rowScope, reason, source, createdAt, expiresAt] of rows) {
-      const created = iso(createdAt);
-      chunk += csv
-        ? `${email === null ? '' : csvCell(email)},${csvCell(rowScope)},${reason},${csvCell(source)},${created},${expiresAt === null ? '' : iso(expiresAt)}\r\n`
-        : `{"email":${email === null ? 'null' : JSON.stringify(email)},"scope":${JSON.stringify(rowScope)},"reason":"${reason}","source":${JSON.stringify(source)},"createdAt":"${created}","expiresAt":${expiresAt === null ? 'null' : `"${iso(expiresAt)}"`}}\n`;
-    }
     after = rows[rows.length - 1]![0];
-    yield chunk;
+    yield format.rows(rows);
     if (rows.length < EXPORT_PAGE) return;
     // Reads, stream writes and a fast reader can all settle as microtasks: without a real turn
     // of the event loop here a million-row export would hold up every other request.
     await new Promise((resolve) => setImmediate(resolve));
   }
-}
-
-/**
- * `new Date(ms).toISOString()` for many instants, with the date part (YYYY-MM-DDT) made once per
- * day instead of once per row: the export spends a good part of its time formatting times.
- */
-export function isoFormatter(): (ms: number) => string {
-  let day = NaN;
-  let prefix = '';
-  const two = (n: number) => (n < 10 ? '0' : '') + n;
-  return (ms) => {
-    const d = Math.floor(ms / 86_400_000);
-    if (d !== day) {
-      if (ms < 0 || ms >= 253402300800000) return new Date(ms).toISOString(); // outside years 1970–9999
-      day = d;
-      prefix = new Date(d * 86_400_000).toISOString().slice(0, 11);
-    }
-    const t = ms - d * 86_400_000;
-    const msPart = t % 1000;
-    const s = Math.floor(t / 1000);
-    return `${prefix}${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.${msPart < 10 ? '00' : msPart < 100 ? '0' : ''}${msPart}Z`;
-  };
-}
-
-/** RFC 4180 quoting where needed, and no formula for spreadsheets. */
-function csvCell(value: string): string {
-  const first = value.charCodeAt(0);
-  // = + - @ TAB CR
-  const safe = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13 ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -4,7 +4,7 @@ import type { Clock } from './clock.ts';
 import { invalidLink } from './errors.ts';
 
 /**
- * Signed link credentials (DESIGN: token). HS256 JWTs with a `kid` header so a new key can be
+ * Signed link credentials. HS256 JWTs with a `kid` header so a new key can be
  * added while links signed with an old one keep working; `algorithms` is pinned on every verify
  * so `alg: none` or an RS/HS confusion never passes. Claims are compact and carry no address:
  * a JWT payload is only base64, and links end up in scanners' logs.

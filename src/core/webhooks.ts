@@ -71,6 +71,11 @@ export async function createWebhookEndpoint(deps: CoreDeps, input: CreateEndpoin
   return row;
 }
 
+/** Every registered receiver, oldest first. */
+export function listWebhookEndpoints(deps: CoreDeps): Promise<WebhookEndpointRow[]> {
+  return deps.store.webhooks.endpoints();
+}
+
 export async function webhookEndpoint(deps: CoreDeps, id: string): Promise<WebhookEndpointRow> {
   const row = await deps.store.webhooks.endpoint(id);
   if (!row) throw notFound('webhook endpoint');

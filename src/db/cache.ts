@@ -1,28 +1,25 @@
 import type Database from 'better-sqlite3';
 
-const versionReaders = new WeakMap<Database.Database, () => unknown>();
+/** Reads the connection's `PRAGMA data_version`; one per store (see createDataVersion). */
+export type DataVersion = () => unknown;
 
 /**
  * `PRAGMA data_version` of a connection, read at most once per turn of the event loop: every
  * request reads it (API keys, topics), and within one turn nothing else can have committed.
+ * Made once per store, so two stores in one process never share it.
  */
-function dataVersion(sqlite: Database.Database): () => unknown {
-  let reader = versionReaders.get(sqlite);
-  if (!reader) {
-    const statement = sqlite.prepare('PRAGMA data_version').pluck();
-    let current: unknown;
-    let fresh = false;
-    reader = () => {
-      if (!fresh) {
-        current = statement.get();
-        fresh = true;
-        setImmediate(() => (fresh = false));
-      }
-      return current;
-    };
-    versionReaders.set(sqlite, reader);
-  }
-  return reader;
+export function createDataVersion(sqlite: Database.Database): DataVersion {
+  const statement = sqlite.prepare('PRAGMA data_version').pluck();
+  let current: unknown;
+  let fresh = false;
+  return () => {
+    if (!fresh) {
+      current = statement.get();
+      fresh = true;
+      setImmediate(() => (fresh = false));
+    }
+    return current;
+  };
 }
 
 /**
@@ -31,8 +28,7 @@ function dataVersion(sqlite: Database.Database): () => unknown {
  * connection (the CLI, a second process) commits; this connection's own writes call
  * `invalidate()` in the store that makes them.
  */
-export function cachedWhileUnchanged<T>(sqlite: Database.Database, load: () => T) {
-  const version = dataVersion(sqlite);
+export function cachedWhileUnchanged<T>(version: DataVersion, load: () => T) {
   let value: T | undefined;
   let seen: unknown;
   return {

@@ -12,12 +12,10 @@ export interface Db {
   orm: Orm;
 }
 
-const migrationsFolder = projectPath('migrations');
-
 /**
  * Open (creating the folder) and migrate the database. One connection serves the process.
  *
- * Durability (DESIGN promise 1): WAL with synchronous=FULL fsyncs the WAL on every commit, so a
+ * Durability (an acknowledged unsubscribe must survive a crash): WAL with synchronous=FULL fsyncs the WAL on every commit, so a
  * commit that returned survives kill -9 and power loss. NORMAL would survive kill -9 only.
  * The cost of that fsync is shared by grouping commits (see write-queue.ts).
  */
@@ -76,6 +74,6 @@ function configure(sqlite: Database.Database, path: string): Db {
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
   const orm = drizzle(sqlite, { schema });
-  migrate(orm, { migrationsFolder });
+  migrate(orm, { migrationsFolder: projectPath('migrations') });
   return { sqlite, orm };
 }

@@ -1,3 +1,4 @@
+import { createDataVersion } from './cache.ts';
 import { openDatabase, type Db } from './client.ts';
 import { createWriteQueue } from './write-queue.ts';
 import { createLedgerStore } from './stores/ledger.ts';
@@ -15,32 +16,35 @@ import { migrateAddressFormsSync, type AddressFormsResult } from './stores/addre
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
-export { suppressionData } from './stores/suppressions.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery } from './stores/webhooks.ts';
 export type { LedgerHead, LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
 
 /**
- * Everything core may ask of storage. Writes that change consent go through the group-commit
- * write queue; reads run directly on the one connection.
+ * Everything core may ask of storage, and nothing more. Every write is a unit of work that goes
+ * through the one group-commit write queue (write-queue.ts); reads run directly on the one
+ * connection. The synchronous in-unit primitives (`appendSync`, `addSync`, `emitSync`, …) are
+ * handed from store to store here and are not part of the Store: core cannot call them outside
+ * a unit. The one exception to the queue is the secret store (see stores/secrets.ts).
  */
 export function createStore(db: Db) {
   const transact = createWriteQueue(db.sqlite);
+  const version = createDataVersion(db.sqlite);
   const ledger = createLedgerStore(db.orm);
   const webhooks = createWebhookStore(db.orm, transact);
-  const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger, webhooks);
+  const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger.sync, webhooks.sync);
   const ping = db.sqlite.prepare('SELECT 1 AS ok');
   return {
-    contacts: createContactStore(db.orm, transact, ledger, webhooks),
-    topics: createTopicStore(db.orm, db.sqlite),
-    suppressions,
-    consent: createConsentStore(db.orm, transact, ledger, suppressions, webhooks),
-    erasure: createErasureStore(db.orm, transact, ledger, suppressions, webhooks),
-    sessions: createSessionStore(db.orm, transact, ledger, suppressions),
-    webhooks,
-    ledger,
+    contacts: createContactStore(db.orm, transact, ledger.sync, webhooks.sync),
+    topics: createTopicStore(db.orm, transact, version),
+    suppressions: suppressions.store,
+    consent: createConsentStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync),
+    erasure: createErasureStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync),
+    sessions: createSessionStore(db.orm, transact, ledger.sync, suppressions.sync),
+    webhooks: webhooks.store,
+    ledger: ledger.store,
     secrets: createSecretStore(db.orm),
-    apiKeys: createApiKeyStore(db.orm, db.sqlite),
+    apiKeys: createApiKeyStore(db.orm, transact, version),
     audience: createAudienceStore(db.sqlite),
     /** Start-up data migration of stored address forms (see stores/address-forms.ts); null when done before. */
     migrateAddressForms(input: { normalize: (email: string) => string | null; key: (email: string) => Buffer; at: number }): AddressFormsResult | null {

@@ -14,7 +14,7 @@ const MAX_GROUP = 512;
  * Group commit. Each unit of work runs synchronously in its own SAVEPOINT inside one shared
  * transaction, and the transaction commits (one fsync) once per turn of the event loop for all
  * units queued in that turn. A unit's promise settles only after that commit, so a caller that
- * answers 2xx after awaiting it has a durable write (DESIGN promise 1). One unit failing rolls
+ * answers 2xx after awaiting it has a durable write (an acknowledged one-click survives kill -9). One unit failing rolls
  * back only its savepoint; the others still commit.
  *
  * Nothing awaits inside a transaction, so no other request's statements can slip into it.

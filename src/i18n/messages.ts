@@ -1,3 +1,5 @@
+import type { ConsentSource } from '../core/deps.ts';
+
 /**
  * Every word a public page says, in Dutch and English. One dictionary per locale with the same
  * keys (the type checker enforces it), placeholders as {name}, filled by `translate`.
@@ -132,6 +134,10 @@ const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
+
+// Every consent source has words on the history page: a new source without them fails to compile.
+const everySourceNamed: `source.${ConsentSource}` extends MessageKey ? true : never = true;
+void everySourceNamed;
 
 const nl: Record<MessageKey, string> = {
   'page.title.suffix': 'e-mailvoorkeuren',
@@ -271,4 +277,9 @@ export type Translate = (key: MessageKey, params?: Record<string, string>) => st
 export function translator(locale: Locale): Translate {
   const dict = dictionaries[locale];
   return (key, params) => dict[key].replace(/\{(\w+)\}/g, (m, name: string) => params?.[name] ?? m);
+}
+
+/** True for a key the dictionaries have (ledger actions and sources are looked up by name). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
 }

@@ -1,11 +1,12 @@
-import { loadConfig, type Config } from '../config.ts';
+import type { Config } from '../config.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { invalidInput } from '../core/errors.ts';
 import { linksFor } from '../core/links.ts';
+import { knownTopic } from '../core/topics.ts';
 import { mayMail, type MailRecipient, type RefusalReason } from '../core/may-mail.ts';
 import type { TopicRow } from '../db/store.ts';
 import type { Locale } from '../i18n/messages.ts';
-import { openRuntime } from '../runtime.ts';
+import { topicName } from '../i18n/topics.ts';
 import { listUnsubscribeHeaders } from './headers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { prepareBatchInput, prepareInput, type PrepareInput, type ValidPrepareInput } from './input.ts';
@@ -48,55 +49,19 @@ export interface MailHook {
   prepareBatch(recipients: PrepareInput[]): Promise<PrepareResult[]>;
   /** Names of the templates that loaded. */
   templates(): string[];
-  /** Close the database when the hook opened it; otherwise nothing. */
+  /** Close the database when the hook opened it (createMailHook without a runtime); otherwise nothing. */
   close(): void;
 }
 
-export interface MailHookOptions {
-  /** An open runtime (the server's, a test's); the hook uses it and leaves closing to its owner. */
-  runtime?: { core: CoreDeps; config: Config } | undefined;
-  /** Otherwise the hook opens the database of this config itself (default: the environment). */
-  config?: Config | undefined;
-}
-
 /**
- * The mail hook for Node senders that run beside the database (DESIGN: Library). Loads and
- * compiles the templates first, so invalid MJML stops the caller at start, not at a send.
- *
- *   const hook = await createMailHook();
- *   const mail = await hook.prepare({ to, topic: 'newsletter', template: 'newsletter', data, subject });
- *   if (mail.send) await transport.sendMail({ from, to, subject: mail.subject, html: mail.html, text: mail.text, headers: mail.headers });
+ * Load and compile the templates and build a mail hook over an open core. Invalid MJML stops the
+ * caller here, not at a send. The runtime builds one per process (src/mail/service.ts); library
+ * users call createMailHook (src/mail-hook.ts). `compiled`: templates already loaded for this
+ * config (tests share one set between the apps of a file).
  */
-export async function createMailHook(options: MailHookOptions = {}): Promise<MailHook> {
-  if (options.runtime) return buildHook(options.runtime, () => {});
-  const runtime = openRuntime(options.config ?? loadConfig());
-  try {
-    return await buildHook(runtime, () => runtime.close());
-  } catch (err) {
-    runtime.close();
-    throw err;
-  }
-}
-
-const hooks = new WeakMap<CoreDeps, Promise<MailHook>>();
-
-/**
- * The one hook of a running app: the HTTP route and start-up share it, so the templates are
- * compiled once per process. A failed load is not cached (the next call reports it again).
- */
-export function mailHookFor(runtime: { core: CoreDeps; config: Config }): Promise<MailHook> {
-  let hook = hooks.get(runtime.core);
-  if (!hook) {
-    hook = createMailHook({ runtime });
-    hooks.set(runtime.core, hook);
-    hook.catch(() => hooks.delete(runtime.core));
-  }
-  return hook;
-}
-
-async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () => void): Promise<MailHook> {
-  const { core, config } = runtime;
-  const templates = await loadTemplates({ overrideDir: config.mail.templatesDir });
+export async function loadMailHook(deps: { core: CoreDeps; config: Config }, compiled?: TemplateSet): Promise<MailHook> {
+  const { core, config } = deps;
+  const templates = compiled ?? (await loadTemplates({ overrideDir: config.mail.templatesDir }));
   const brand = {
     name: config.brandName,
     color: config.mail.brandColor,
@@ -118,8 +83,7 @@ async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () 
     const results: PrepareResult[] = new Array(inputs.length);
     for (const indexes of groups.values()) {
       const first = inputs[indexes[0]!]!;
-      const topic = first.topic ? await core.store.topics.byId(first.topic) : undefined;
-      if (first.topic && !topic) throw invalidInput(batch ? `recipients[${indexes[0]}].topic` : 'topic', `unknown topic "${first.topic}"`);
+      const topic = first.topic ? await knownTopic(core, first.topic, batch ? `recipients[${indexes[0]}].topic` : 'topic') : undefined;
       const decisions = await mayMail(core, {
         emails: indexes.map((i) => inputs[i]!.to),
         topic: first.topic,
@@ -155,7 +119,7 @@ async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () 
       brand,
       labels: MAIL_LABELS[locale],
       locale,
-      topic: topic && !input.transactional ? { id: topic.id, name: locale === 'nl' ? topic.nameNl : topic.nameEn } : null,
+      topic: topic && !input.transactional ? { id: topic.id, name: topicName(topic, locale) } : null,
       unsubscribeUrl,
       preferencesUrl,
     };
@@ -183,7 +147,7 @@ async function buildHook(runtime: { core: CoreDeps; config: Config }, close: () 
       return prepareAll(parseOrThrow(prepareBatchInput, recipients, 'recipients'), true);
     },
     templates: () => templates.names(),
-    close,
+    close: () => {},
   };
 }
 

@@ -7,7 +7,7 @@ import { projectPath } from '../paths.ts';
 import { compileMjml, type MjmlResult } from './mjml-process.ts';
 
 /** The templates that ship with optbox: emails/{nl,en}/*.mjml with emails/partials/. */
-export const BUILTIN_TEMPLATES_DIR = projectPath('emails');
+export const builtinTemplatesDir = () => projectPath('emails');
 
 const LOCALES: readonly Locale[] = ['nl', 'en'];
 /** A template name is also a file name: no dots or slashes, so it can never leave its folder. */
@@ -40,23 +40,32 @@ export class TemplateError extends Error {
 }
 
 /**
- * Two Handlebars environments over one compiled template. HTML escapes every `{{value}}`
+ * Two Handlebars environments over one compiled template, made per template set (helpers
+ * registered on a shared one would leak between runtimes). HTML escapes every `{{value}}`
  * (`{{{raw}}}` is the template author's explicit choice); text is text/plain, where escaping
  * would only show `&amp;` to the reader. Their `paragraphs` helper turns a plain-text `body`
  * (blank line = new paragraph) into escaped `<p>`s, or leaves it as it is.
  */
-export const htmlEnv = Handlebars.create();
-const textEnv = Handlebars.create();
-htmlEnv.registerHelper('paragraphs', (value: unknown) => {
-  if (typeof value !== 'string' || value.trim() === '') return '';
-  const html = value
-    .trim()
-    .split(/\r?\n\s*\r?\n/)
-    .map((p) => `<p style="margin:0 0 16px">${Handlebars.Utils.escapeExpression(p.trim()).replace(/\r?\n/g, '<br>')}</p>`)
-    .join('\n');
-  return new Handlebars.SafeString(html);
-});
-textEnv.registerHelper('paragraphs', (value: unknown) => (typeof value === 'string' ? value.trim() : ''));
+export function handlebarsEnvironments(): HandlebarsEnvs {
+  const html = Handlebars.create();
+  const text = Handlebars.create();
+  html.registerHelper('paragraphs', (value: unknown) => {
+    if (typeof value !== 'string' || value.trim() === '') return '';
+    const paragraphs = value
+      .trim()
+      .split(/\r?\n\s*\r?\n/)
+      .map((p) => `<p style="margin:0 0 16px">${Handlebars.Utils.escapeExpression(p.trim()).replace(/\r?\n/g, '<br>')}</p>`)
+      .join('\n');
+    return new Handlebars.SafeString(paragraphs);
+  });
+  text.registerHelper('paragraphs', (value: unknown) => (typeof value === 'string' ? value.trim() : ''));
+  return { html, text };
+}
+
+interface HandlebarsEnvs {
+  html: typeof Handlebars;
+  text: typeof Handlebars;
+}
 
 const TEXT_OPTIONS = {
   // Never wrap: a wrapped line could split a {{placeholder}} or a URL.
@@ -82,7 +91,9 @@ const TEXT_OPTIONS = {
  * Every problem of every template is reported at once, with file and line.
  */
 export async function loadTemplates(options: { overrideDir?: string | undefined } = {}): Promise<TemplateSet> {
-  const roots = [BUILTIN_TEMPLATES_DIR];
+  const builtin = builtinTemplatesDir();
+  const envs = handlebarsEnvironments();
+  const roots = [builtin];
   if (options.overrideDir) {
     const dir = resolve(options.overrideDir);
     if (!existsSync(dir)) throw new TemplateError([`TEMPLATES_DIR ${dir} does not exist`]);
@@ -107,8 +118,8 @@ export async function loadTemplates(options: { overrideDir?: string | undefined 
   const mjml = await compileMjml(entries.map(([, src]) => ({ path: src.path, root: src.root })));
   for (const [i, [key, src]] of entries.entries()) {
     const file = relative(src.root, src.path);
-    const label = `${key} (${src.root === BUILTIN_TEMPLATES_DIR ? 'emails' : 'TEMPLATES_DIR'}/${file})`;
-    const found = compileOne(src.path, src.root, label, mjml[i]!);
+    const rootName = src.root === builtin ? 'emails' : 'TEMPLATES_DIR';
+    const found = compileOne(envs, src.path, src.root, rootName, `${key} (${rootName}/${file})`, mjml[i]!);
     if ('problems' in found) problems.push(...found.problems);
     else compiled.set(key, { name: src.name, locale: src.locale, file, ...found });
   }
@@ -129,19 +140,19 @@ type Compiled = Pick<CompiledTemplate, 'html' | 'text' | 'subject'>;
  * (it does for blocks in running text). A block that straddled table rows may come out
  * scrambled; then, and only then, the text is made from each rendered HTML instead (slower).
  */
-function textTemplate(text: string, html: string): Handlebars.TemplateDelegate | undefined {
+function textTemplate(envs: HandlebarsEnvs, text: string, html: string): Handlebars.TemplateDelegate | undefined {
   // Every block tag of the HTML must be in the text, in the same order.
   const blocks = (s: string) => (s.match(/\{\{~?\s*(?:[#/^]|else\b)[^}]*\}\}/g) ?? []).join('');
   if (blocks(text) !== blocks(html)) return undefined;
   try {
     Handlebars.parse(text);
-    return textEnv.compile(text, { noEscape: true });
+    return envs.text.compile(text, { noEscape: true });
   } catch {
     return undefined;
   }
 }
 
-function compileOne(path: string, root: string, label: string, mjml: MjmlResult): Compiled | { problems: string[] } {
+function compileOne(envs: HandlebarsEnvs, path: string, root: string, rootName: string, label: string, mjml: MjmlResult): Compiled | { problems: string[] } {
   const source = readFileSync(path, 'utf8');
   // Handlebars first, on the source, so a broken {{#if}} is reported with the source's line.
   try {
@@ -151,7 +162,6 @@ function compileOne(path: string, root: string, label: string, mjml: MjmlResult)
   }
   if ('thrown' in mjml) return { problems: [`${label}: ${mjml.thrown}`] };
   if ('errors' in mjml) {
-    const rootName = root === BUILTIN_TEMPLATES_DIR ? 'emails' : 'TEMPLATES_DIR';
     return {
       problems: mjml.errors.map((e) =>
         // A problem inside a partial: MJML names the partial's file and line and where it is included.
@@ -168,11 +178,11 @@ function compileOne(path: string, root: string, label: string, mjml: MjmlResult)
   const title = /<title>([\s\S]*?)<\/title>/.exec(result.html)?.[1]?.trim();
   const text = convert(result.html, TEXT_OPTIONS);
   try {
-    const html = htmlEnv.compile(result.html);
+    const html = envs.html.compile(result.html);
     const compiled: Compiled = {
       html,
-      text: textTemplate(text, result.html) ?? ((context: unknown) => convert(html(context), TEXT_OPTIONS)),
-      subject: title ? textEnv.compile(convert(title, { wordwrap: false }), { noEscape: true }) : undefined,
+      text: textTemplate(envs, text, result.html) ?? ((context: unknown) => convert(html(context), TEXT_OPTIONS)),
+      subject: title ? envs.text.compile(convert(title, { wordwrap: false }), { noEscape: true }) : undefined,
     };
     // Handlebars compiles lazily; one empty render makes a broken template fail here, at load.
     compiled.html({});

@@ -1,17 +1,17 @@
 import { Hono } from 'hono';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { storeHealthy } from '../core/health.ts';
 import { projectPath } from '../paths.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 
-const css = readFileSync(projectPath('views/assets/optbox.css'));
-const cssTag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
-
 /** Health for load balancers and the stylesheet of the public pages. */
 export function createOpsRoutes(deps: AppDeps) {
+  const css = readFileSync(projectPath('views/assets/optbox.css'));
+  const cssTag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
   return new Hono<AppEnv>()
     .get('/healthz', (c) => {
-      const ok = deps.core.store.healthy();
+      const ok = storeHealthy(deps.core);
       return c.json({ status: ok ? 'ok' : 'unavailable' }, ok ? 200 : 503);
     })
     .get('/assets/optbox.css', (c) => {

@@ -4,16 +4,27 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
-import { testConfig, type Config } from '../../src/config.ts';
-import { fixedClock } from '../../src/core/clock.ts';
+import type { Config } from '../../src/config.ts';
+import { fixedClock, testConfig } from '../../src/testing/index.ts';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { createApiKey } from '../../src/core/api-keys.ts';
 import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { linksFor } from '../../src/core/links.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
-import { mailHookFor } from '../../src/mail/hook.ts';
+import { loadTemplates, type TemplateSet } from '../../src/mail/templates.ts';
 import type { Mailer, OutgoingMail } from '../../src/mail/transport.ts';
+
+/**
+ * The built-in mail templates, compiled once per test file and shared by its apps: compiling
+ * runs MJML in a child process, which would otherwise happen once per app.
+ */
+let compiled: Promise<TemplateSet> | undefined;
+function builtinTemplates(): Promise<TemplateSet> {
+  compiled ??= loadTemplates();
+  compiled.catch(() => (compiled = undefined));
+  return compiled;
+}
 
 /**
  * The whole app over a fresh, migrated database (in memory, or a temp file with `file: true`),
@@ -27,8 +38,9 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
   const mails: OutgoingMail[] = [];
   const recorder: Mailer = { send: async (mail) => void mails.push(mail) };
   const mailer = options.mail === 'transport' ? undefined : recorder;
+  const templates = config.mail.templatesDir === undefined ? builtinTemplates : undefined;
   const logger = options.logger ?? createLogger('silent');
-  let deps = openRuntime(config, { clock, logger, mailer });
+  let deps = openRuntime(config, { clock, logger, mailer, templates });
   let app = createApp(deps);
   const { key: apiKey } = await createApiKey(deps.core, { name: 'test' });
   const servers: Array<{ close(): void }> = [];
@@ -56,7 +68,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     restart() {
       if (!dir) throw new Error('restart needs makeTestApp({ file: true })');
       deps.close();
-      deps = openRuntime(config, { clock, logger, mailer });
+      deps = openRuntime(config, { clock, logger, mailer, templates });
       app = createApp(deps);
     },
     /** A contact subscribed to the topic, and its links as a mail would carry them (paths only). */
@@ -77,7 +89,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     },
     /** The mail hook over this app's database: the same one POST /api/v1/messages/prepare uses. */
     mailHook() {
-      return mailHookFor(deps);
+      return deps.mail.hook();
     },
     /** Serve the app on a real port (127.0.0.1, any free port), for tests where the wire matters. */
     async listen(): Promise<{ origin: string }> {

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testConfig } from '../../src/config.ts';
+import { testConfig } from '../../src/testing/index.ts';
 import { upsertContact } from '../../src/core/contacts.ts';
-import { createMailHook, type MailHook, type PreparedMail, type PrepareResult } from '../../src/mail/hook.ts';
+import type { MailHook, PreparedMail, PrepareResult } from '../../src/mail/hook.ts';
+import { createMailHook } from '../../src/mail-hook.ts';
 import { TemplateError } from '../../src/mail/templates.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../../src/config.ts';
+import { testConfig } from '../../src/testing/index.ts';
 import { createApiKey } from '../../src/core/api-keys.ts';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { linksFor } from '../../src/core/links.ts';
@@ -14,7 +14,7 @@ import { json } from '../helpers/app.ts';
 import { startServer } from '../helpers/server.ts';
 
 /**
- * DESIGN promise 1 over the wire: once the real server answered 200 to a one-click POST, the
+ * The durability promise over the wire: once the real server answered 200 to a one-click POST, the
  * suppression survives SIGKILL. The server runs as `npm start` runs it, on a real SQLite file.
  */
 let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoFormatter } from '../../src/core/suppressions.ts';
+import { isoFormatter } from '../../src/format/time.ts';
 
 describe('the export time formatter', () => {
   it('formats exactly as Date#toISOString, across days, milliseconds and odd instants', () => {

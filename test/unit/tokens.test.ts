@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/core/clock.ts';
+import { fixedClock } from '../../src/testing/index.ts';
 import { OptboxError } from '../../src/core/errors.ts';
 import { createTokenService } from '../../src/core/tokens.ts';
 

@@ -17,7 +17,7 @@ export const subscriberSessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     /**
      * When the person proved control of the address with a sign-in link mailed to it (ms);
-     * null for a session opened by a footer link (a weak credential, DESIGN promise 7).
+     * null for a session opened by a footer link (a weak credential: mail gets forwarded).
      */
     verifiedAt: integer('verified_at'),
   },

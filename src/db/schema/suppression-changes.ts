@@ -1,4 +1,5 @@
-import { sqliteTable, text, integer, blob, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { suppressionColumns } from './suppression-columns.ts';
 
 /**
  * The suppression list's change log, compacted: one row per (address key, scope) holding its
@@ -11,14 +12,7 @@ export const suppressionChanges = sqliteTable(
   'suppression_changes',
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
-    addressKey: blob('address_key', { mode: 'buffer' }).notNull(),
-    scope: text('scope').notNull(),
-    reason: text('reason', { enum: ['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure'] }).notNull(),
-    source: text('source').notNull(),
-    /** Cleared on erasure, like the suppression's own. */
-    email: text('email'),
-    createdAt: integer('created_at').notNull(),
-    expiresAt: integer('expires_at'),
+    ...suppressionColumns(),
     deleted: integer('deleted', { mode: 'boolean' }).notNull().default(false),
     changedAt: integer('changed_at').notNull(),
   },

@@ -1,4 +1,5 @@
-import { sqliteTable, text, integer, blob, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { suppressionColumns } from './suppression-columns.ts';
 
 /**
  * The list the sending pipeline checks. Keyed by HMAC-SHA256(pepper, normalized address) so it
@@ -9,15 +10,7 @@ export const suppressions = sqliteTable(
   'suppressions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    addressKey: blob('address_key', { mode: 'buffer' }).notNull(),
-    /** A topic id, or '*' for every topic. */
-    scope: text('scope').notNull(),
-    reason: text('reason', { enum: ['unsubscribe', 'bounce', 'complaint', 'manual', 'erasure'] }).notNull(),
-    source: text('source').notNull(),
-    email: text('email'),
-    createdAt: integer('created_at').notNull(),
-    /** Soft bounces lapse; null = never. */
-    expiresAt: integer('expires_at'),
+    ...suppressionColumns(),
   },
   (t) => [uniqueIndex('suppressions_key_scope').on(t.addressKey, t.scope), index('suppressions_email').on(t.email)],
 );

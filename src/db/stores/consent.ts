@@ -2,9 +2,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { contacts, subscriptions, topics } from '../schema/index.ts';
-import type { WebhookStore } from './webhooks.ts';
-import type { LedgerStore, LedgerEventInput } from './ledger.ts';
-import type { SuppressionInput, SuppressionReason, SuppressionStore } from './suppressions.ts';
+import type { WebhookSync } from './webhooks.ts';
+import type { LedgerSync, LedgerEventInput } from './ledger.ts';
+import type { SuppressionInput, SuppressionReason, SuppressionSync } from './suppressions.ts';
 
 export interface TopicChange {
   contactId: string;
@@ -26,7 +26,7 @@ export interface TopicChangeResult {
   changed: boolean;
 }
 
-export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressionStore: SuppressionStore, webhooks: WebhookStore) {
+export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger: LedgerSync, suppressionStore: SuppressionSync, webhooks: WebhookSync) {
   // Prepared once: this is the one-click path, and building SQL per call costs more than running it.
   const current = orm
     .select({ id: topics.id, defaultStatus: topics.defaultStatus, status: subscriptions.status })

@@ -2,8 +2,8 @@ import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { consentTexts, contacts, subscriptions, topics, type ContactRow, type SubscriptionRow } from '../schema/index.ts';
-import type { WebhookStore } from './webhooks.ts';
-import type { LedgerStore, LedgerEventInput } from './ledger.ts';
+import type { WebhookSync } from './webhooks.ts';
+import type { LedgerSync, LedgerEventInput } from './ledger.ts';
 
 export interface NewContact {
   id: string;
@@ -39,7 +39,7 @@ export interface ContactUpdate {
   events: Array<Omit<LedgerEventInput, 'at' | 'contactId'>>;
 }
 
-export function createContactStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, webhooks: WebhookStore) {
+export function createContactStore(orm: Orm, transact: RunInTransaction, ledger: LedgerSync, webhooks: WebhookSync) {
   const byId = orm.select().from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare();
   const byEmail = orm.select().from(contacts).where(eq(contacts.email, sql.placeholder('email'))).prepare();
   const byExternalId = orm.select().from(contacts).where(eq(contacts.externalId, sql.placeholder('externalId'))).prepare();

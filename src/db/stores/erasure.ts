@@ -1,10 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
+import { iso } from '../../format/time.ts';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { contactAddresses, contacts, pendingEmailChanges, subscriberSessions, subscriptions } from '../schema/index.ts';
-import type { LedgerEventInput, LedgerStore } from './ledger.ts';
-import type { SuppressionStore } from './suppressions.ts';
-import type { WebhookStore } from './webhooks.ts';
+import type { LedgerEventInput, LedgerSync } from './ledger.ts';
+import type { SuppressionSync } from './suppressions.ts';
+import type { WebhookSync } from './webhooks.ts';
 
 export interface ErasureInput {
   contactId: string;
@@ -14,12 +15,12 @@ export interface ErasureInput {
   event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action' | 'addressKey'>;
 }
 
-export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressions: SuppressionStore, webhooks: WebhookStore) {
+export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger: LedgerSync, suppressions: SuppressionSync, webhooks: WebhookSync) {
   return {
     /**
      * GDPR art. 17 erasure as one unit: the contact's address, external id, flags and
      * subscriptions go; the address beside its suppressions and in webhook payloads goes; a
-     * global `erasure` suppression on the keyed hash stays (DESIGN promise 5); the ledger gets an
+     * global `erasure` suppression on the keyed hash stays, so a later import is never mailed; the ledger gets an
      * `erase` row (its earlier rows name only the random contact id and hashes) and listeners a
      * `contact.erased` event. False when the contact was already erased (idempotent).
      */
@@ -50,7 +51,7 @@ export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger:
           .where(eq(contacts.id, input.contactId))
           .run();
         ledger.appendSync({ ...input.event, at: input.at, contactId: input.contactId, addressKey: input.addressKey, action: 'erase' });
-        webhooks.emitSync({ type: 'contact.erased', at: input.at, contactId: input.contactId, data: { contactId: input.contactId, erasedAt: new Date(input.at).toISOString() } });
+        webhooks.emitSync({ type: 'contact.erased', at: input.at, contactId: input.contactId, data: { contactId: input.contactId, erasedAt: iso(input.at) } });
         return true;
       });
     },

@@ -65,47 +65,50 @@ export function createLedgerStore(orm: Orm) {
   }
 
   return {
-    appendSync,
+    /** For other stores, inside their units of work. */
+    sync: { appendSync },
+    store: {
+      async forContact(contactId: string): Promise<ConsentEventRow[]> {
+        return orm.select().from(consentEvents).where(eq(consentEvents.contactId, contactId)).orderBy(asc(consentEvents.id)).all();
+      },
 
-    async forContact(contactId: string): Promise<ConsentEventRow[]> {
-      return orm.select().from(consentEvents).where(eq(consentEvents.contactId, contactId)).orderBy(asc(consentEvents.id)).all();
-    },
+      /** The newest row's id and hash (the genesis hash for an empty ledger). One indexed read. */
+      async head(): Promise<LedgerHead> {
+        const row = last.get();
+        return row ? { rows: row.id, hash: row.hash } : { rows: 0, hash: GENESIS_HASH };
+      },
 
-    /** The newest row's id and hash (the genesis hash for an empty ledger). One indexed read. */
-    async head(): Promise<LedgerHead> {
-      const row = last.get();
-      return row ? { rows: row.id, hash: row.hash } : { rows: 0, hash: GENESIS_HASH };
-    },
-
-    /**
-     * Walk the whole chain in id order, in pages, recomputing every hash. With `pin`, also
-     * report the hash of that row (to compare with a head kept from an earlier run).
-     */
-    async verify(options: { pin?: number } = {}): Promise<LedgerVerification> {
-      let pinned: string | undefined;
-      let prevHash = GENESIS_HASH;
-      let expectedId = 1;
-      let rows = 0;
-      const page = 5000;
-      for (let after = 0; ; ) {
-        const batch = orm.select().from(consentEvents).where(gt(consentEvents.id, after)).orderBy(asc(consentEvents.id)).limit(page).all();
-        for (const row of batch) {
-          rows++;
-          if (row.id !== expectedId) return { ok: false, rows, brokenAt: row.id, problem: `row ${expectedId} is missing` };
-          if (row.prevHash !== prevHash) return { ok: false, rows, brokenAt: row.id, problem: 'previous hash does not match' };
-          const { hash, ...rest } = row;
-          if (ledgerHash(rest) !== hash) return { ok: false, rows, brokenAt: row.id, problem: 'row content does not match its hash' };
-          if (row.id === options.pin) pinned = hash;
-          prevHash = hash;
-          expectedId++;
+      /**
+       * Walk the whole chain in id order, in pages, recomputing every hash. With `pin`, also
+       * report the hash of that row (to compare with a head kept from an earlier run).
+       */
+      async verify(options: { pin?: number } = {}): Promise<LedgerVerification> {
+        let pinned: string | undefined;
+        let prevHash = GENESIS_HASH;
+        let expectedId = 1;
+        let rows = 0;
+        const page = 5000;
+        for (let after = 0; ; ) {
+          const batch = orm.select().from(consentEvents).where(gt(consentEvents.id, after)).orderBy(asc(consentEvents.id)).limit(page).all();
+          for (const row of batch) {
+            rows++;
+            if (row.id !== expectedId) return { ok: false, rows, brokenAt: row.id, problem: `row ${expectedId} is missing` };
+            if (row.prevHash !== prevHash) return { ok: false, rows, brokenAt: row.id, problem: 'previous hash does not match' };
+            const { hash, ...rest } = row;
+            if (ledgerHash(rest) !== hash) return { ok: false, rows, brokenAt: row.id, problem: 'row content does not match its hash' };
+            if (row.id === options.pin) pinned = hash;
+            prevHash = hash;
+            expectedId++;
+          }
+          if (batch.length < page) break;
+          after = batch[batch.length - 1]!.id;
+          await new Promise((r) => setImmediate(r)); // let requests through on a long chain
         }
-        if (batch.length < page) break;
-        after = batch[batch.length - 1]!.id;
-        await new Promise((r) => setImmediate(r)); // let requests through on a long chain
-      }
-      return { ok: true, rows, head: prevHash, pinned };
+        return { ok: true, rows, head: prevHash, pinned };
+      },
     },
   };
 }
 
-export type LedgerStore = ReturnType<typeof createLedgerStore>;
+export type LedgerStore = ReturnType<typeof createLedgerStore>['store'];
+export type LedgerSync = ReturnType<typeof createLedgerStore>['sync'];

@@ -8,7 +8,13 @@ export interface StoredKey {
   createdAt: number;
 }
 
-/** Installation secrets. Used once at start and by key rotation, never on a request path. */
+/**
+ * Installation secrets. Used once at start and by key rotation, never on a request path.
+ * Its writes are the one exception to "every write goes through the write queue": they run
+ * while the runtime is being built, synchronously (createCore is synchronous, and the keys must
+ * exist before anything signs a link), when no unit of work can be open on the connection yet.
+ * Each is a single autocommitted statement, durable on return like any other commit.
+ */
 export function createSecretStore(orm: Orm) {
   return {
     signingKeys(): StoredKey[] {

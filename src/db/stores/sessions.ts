@@ -4,16 +4,16 @@ import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { contactAddresses, contacts, pendingEmailChanges, subscriberSessions, usedLinkTokens } from '../schema/index.ts';
-import type { LedgerEventInput, LedgerStore } from './ledger.ts';
-import type { SuppressionStore } from './suppressions.ts';
+import type { LedgerEventInput, LedgerSync } from './ledger.ts';
+import type { SuppressionSync } from './suppressions.ts';
 
 /**
  * Storage for the preference center's sign-in: lucia's session adapter over the subscriber
  * session table (SQL stays in src/db/; src/auth/ only gets the adapter), single-use link ids,
  * and pending address changes.
  */
-export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger: LedgerStore, suppressions: SuppressionStore) {
-  const adapter = new PreparedSessionAdapter(orm);
+export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger: LedgerSync, suppressions: SuppressionSync) {
+  const adapter = new PreparedSessionAdapter(orm, transact);
   const used = orm.select({ jti: usedLinkTokens.jti }).from(usedLinkTokens).where(eq(usedLinkTokens.jti, sql.placeholder('jti'))).prepare();
 
   return {
@@ -85,12 +85,16 @@ export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger:
 /**
  * lucia's drizzle adapter, with the one read every page makes (session and user by id) as a
  * prepared statement: the stock adapter builds and prepares two queries per request, which cost
- * more than rendering the page. Writes (create, extend, delete) stay the adapter's own.
+ * more than rendering the page. Its writes (create, extend, delete) are units of the write
+ * queue like every other write of the store.
  */
 class PreparedSessionAdapter extends DrizzleSQLiteAdapter {
   private readonly sessionAndUser;
 
-  constructor(orm: Orm) {
+  constructor(
+    private readonly orm: Orm,
+    private readonly transact: RunInTransaction,
+  ) {
     super(orm, subscriberSessions, contacts);
     this.sessionAndUser = orm
       .select({ session: subscriberSessions, user: contacts })
@@ -109,6 +113,28 @@ class PreparedSessionAdapter extends DrizzleSQLiteAdapter {
       { id, userId, expiresAt: new Date(expiresAt * 1000), attributes: sessionAttributes },
       { id: uid, attributes: userAttributes },
     ];
+  }
+
+  override async setSession(session: DatabaseSession): Promise<void> {
+    const row = { id: session.id, userId: session.userId, expiresAt: Math.floor(session.expiresAt.getTime() / 1000), ...(session.attributes as { verifiedAt?: number | null }) };
+    await this.transact(() => this.orm.insert(subscriberSessions).values(row).run());
+  }
+
+  override async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
+    await this.transact(() => this.orm.update(subscriberSessions).set({ expiresAt: Math.floor(expiresAt.getTime() / 1000) }).where(eq(subscriberSessions.id, sessionId)).run());
+  }
+
+  override async deleteSession(sessionId: string): Promise<void> {
+    await this.transact(() => this.orm.delete(subscriberSessions).where(eq(subscriberSessions.id, sessionId)).run());
+  }
+
+  override async deleteUserSessions(userId: string): Promise<void> {
+    await this.transact(() => this.orm.delete(subscriberSessions).where(eq(subscriberSessions.userId, userId)).run());
+  }
+
+  override async deleteExpiredSessions(): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    await this.transact(() => this.orm.delete(subscriberSessions).where(lte(subscriberSessions.expiresAt, now)).run());
   }
 }
 

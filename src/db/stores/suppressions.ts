@@ -3,8 +3,9 @@ import type Database from 'better-sqlite3';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { suppressionChanges, suppressions, type SuppressionChangeRow, type SuppressionRow } from '../schema/index.ts';
-import type { WebhookStore } from './webhooks.ts';
-import type { LedgerStore, LedgerEventInput } from './ledger.ts';
+import { suppressionData, type ExportRow } from '../../format/suppressions.ts';
+import type { WebhookSync } from './webhooks.ts';
+import type { LedgerSync, LedgerEventInput } from './ledger.ts';
 
 export type SuppressionReason = SuppressionRow['reason'];
 
@@ -35,19 +36,7 @@ interface ChangeParams {
   changedAt: number;
 }
 
-/** A suppression as the API and webhooks show it. */
-export function suppressionData(row: Pick<SuppressionRow, 'email' | 'scope' | 'reason' | 'source' | 'createdAt' | 'expiresAt'>) {
-  return {
-    email: row.email,
-    scope: row.scope,
-    reason: row.reason,
-    source: row.source,
-    createdAt: new Date(row.createdAt).toISOString(),
-    expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
-  };
-}
-
-export function createSuppressionStore(orm: Orm, sqlite: Database.Database, transact: RunInTransaction, ledger: LedgerStore, webhooks: WebhookStore) {
+export function createSuppressionStore(orm: Orm, sqlite: Database.Database, transact: RunInTransaction, ledger: LedgerSync, webhooks: WebhookSync) {
   /**
    * The hot path of every send. One indexed statement for a whole batch: the keys travel as one
    * JSON array of hex strings, and SQLite walks the (address_key, scope) index once per key and
@@ -118,7 +107,7 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
   }
 
   /**
-   * Erasure (DESIGN promise 5): forget the address beside every suppression of this key, and make
+   * Erasure (GDPR art. 17): forget the address beside every suppression of this key, and make
    * sure a global suppression of reason `erasure` stands, whatever stood before, so a later import
    * of the same address is never mailed and the suppression is not lifted without override.
    */
@@ -150,74 +139,36 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
   }
 
   return {
-    addSync,
-    liftSync,
-    eraseAddressSync,
-    moveAddressSync,
+    /** For other stores, inside their units of work. */
+    sync: { addSync, liftSync, eraseAddressSync, moveAddressSync },
+    store: {
+      async checkOne(addressKey: Buffer, topic: string, now: number): Promise<SuppressionHit | undefined> {
+        return checkOne.get({ key: addressKey, topic, now }) as SuppressionHit | undefined;
+      },
 
-    async checkOne(addressKey: Buffer, topic: string, now: number): Promise<SuppressionHit | undefined> {
-      return checkOne.get({ key: addressKey, topic, now }) as SuppressionHit | undefined;
-    },
-
-    /** Suppressions for many keys; the result is indexed like `keys`. */
-    async checkMany(keys: Buffer[], topic: string, now: number): Promise<Array<SuppressionHit | undefined>> {
-      // A few keys: point lookups beat building and walking a JSON array.
-      if (keys.length <= 4) return keys.map((key) => checkOne.get({ key, topic, now }) as SuppressionHit | undefined);
-      const out: Array<SuppressionHit | undefined> = new Array(keys.length);
-      const json = JSON.stringify(keys.map((k) => k.toString('hex')));
-      for (const row of checkMany.all({ keys: json, topic, now }) as Array<{ i: number; scope: string; reason: SuppressionReason }>) {
-        const seen = out[row.i];
-        if (!seen || row.scope === '*') out[row.i] = { scope: row.scope, reason: row.reason };
-      }
-      return out;
-    },
-
-    /** Add a suppression by address (bounce, complaint, manual); records a `suppress` event if new. */
-    add(input: SuppressionInput & { at: number; contactId: string | null; event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action' | 'topic' | 'addressKey' | 'source'> }): Promise<boolean> {
-      return transact(() => {
-        const added = addSync(input, input.at);
-        if (added) {
-          ledger.appendSync({
-            ...input.event,
-            at: input.at,
-            contactId: input.contactId,
-            addressKey: input.contactId ? null : input.addressKey,
-            action: 'suppress',
-            topic: input.scope,
-            source: input.source,
-            detail: { reason: input.reason, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) },
-          });
+      /** Suppressions for many keys; the result is indexed like `keys`. */
+      async checkMany(keys: Buffer[], topic: string, now: number): Promise<Array<SuppressionHit | undefined>> {
+        // A few keys: point lookups beat building and walking a JSON array.
+        if (keys.length <= 4) return keys.map((key) => checkOne.get({ key, topic, now }) as SuppressionHit | undefined);
+        const out: Array<SuppressionHit | undefined> = new Array(keys.length);
+        const json = JSON.stringify(keys.map((k) => k.toString('hex')));
+        for (const row of checkMany.all({ keys: json, topic, now }) as Array<{ i: number; scope: string; reason: SuppressionReason }>) {
+          const seen = out[row.i];
+          if (!seen || row.scope === '*') out[row.i] = { scope: row.scope, reason: row.reason };
         }
-        return added;
-      });
-    },
+        return out;
+      },
 
-    /** Remove suppressions of the given reasons; records an `unsuppress` event if any went. */
-    remove(input: { addressKey: Buffer; scope: string; reasons: SuppressionReason[]; at: number; contactId: string | null; source: string; event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action' | 'topic' | 'addressKey' | 'source'> }): Promise<number> {
-      return transact(() => {
-        const removed = liftSync(input.addressKey, [input.scope], input.reasons, input.at);
-        if (removed > 0) {
-          ledger.appendSync({ ...input.event, at: input.at, contactId: input.contactId, addressKey: input.contactId ? null : input.addressKey, action: 'unsuppress', topic: input.scope, source: input.source });
-        }
-        return removed;
-      });
-    },
-
-    /**
-     * Add many suppressions, each on its own (bulk API): one unit for the batch, one `suppress`
-     * event per suppression that is new. Returns, per item, whether it was new.
-     */
-    addMany(items: Array<SuppressionInput & { contactId: string | null }>, at: number, event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action' | 'topic' | 'addressKey' | 'source'>): Promise<boolean[]> {
-      return transact(() =>
-        items.map((item) => {
-          const { contactId, ...input } = item;
-          const added = addSync(input, at);
+      /** Add a suppression by address (bounce, complaint, manual); records a `suppress` event if new. */
+      add(input: SuppressionInput & { at: number; contactId: string | null; event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action' | 'topic' | 'addressKey' | 'source'> }): Promise<boolean> {
+        return transact(() => {
+          const added = addSync(input, input.at);
           if (added) {
             ledger.appendSync({
-              ...event,
-              at,
-              contactId,
-              addressKey: contactId ? null : input.addressKey,
+              ...input.event,
+              at: input.at,
+              contactId: input.contactId,
+              addressKey: input.contactId ? null : input.addressKey,
               action: 'suppress',
               topic: input.scope,
               source: input.source,
@@ -225,50 +176,87 @@ export function createSuppressionStore(orm: Orm, sqlite: Database.Database, tran
             });
           }
           return added;
-        }),
-      );
-    },
+        });
+      },
 
-    /** Every suppression held for one address key (lapsed ones excluded), global first. */
-    async forKey(addressKey: Buffer, now: number): Promise<SuppressionRow[]> {
-      return forKey.all({ key: addressKey, now }) as SuppressionRow[];
-    },
+      /** Remove suppressions of the given reasons; records an `unsuppress` event if any went. */
+      remove(input: { addressKey: Buffer; scope: string; reasons: SuppressionReason[]; at: number; contactId: string | null; source: string; event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action' | 'topic' | 'addressKey' | 'source'> }): Promise<number> {
+        return transact(() => {
+          const removed = liftSync(input.addressKey, [input.scope], input.reasons, input.at);
+          if (removed > 0) {
+            ledger.appendSync({ ...input.event, at: input.at, contactId: input.contactId, addressKey: input.contactId ? null : input.addressKey, action: 'unsuppress', topic: input.scope, source: input.source });
+          }
+          return removed;
+        });
+      },
 
-    /**
-     * The compacted change log after `after` (a seq), in seq order. `scopes` limits to those
-     * scopes, `reason` to one reason, `since` to changes at or after that instant; tombstones of
-     * removals are included unless `present` is asked.
-     */
-    async changes(query: { after: number; limit: number; scopes?: string[] | undefined; reason?: SuppressionReason | undefined; since?: number | undefined; present?: boolean }): Promise<SuppressionChangeRow[]> {
-      return orm
-        .select()
-        .from(suppressionChanges)
-        .where(
-          and(
-            gt(suppressionChanges.seq, query.after),
-            query.scopes ? inArray(suppressionChanges.scope, query.scopes) : undefined,
-            query.reason ? eq(suppressionChanges.reason, query.reason) : undefined,
-            query.since !== undefined ? gte(suppressionChanges.changedAt, query.since) : undefined,
-            query.present ? eq(suppressionChanges.deleted, false) : undefined,
-          ),
-        )
-        .orderBy(asc(suppressionChanges.seq))
-        .limit(query.limit)
-        .all();
-    },
+      /**
+       * Add many suppressions, each on its own (bulk API): one unit for the batch, one `suppress`
+       * event per suppression that is new. Returns, per item, whether it was new.
+       */
+      addMany(items: Array<SuppressionInput & { contactId: string | null }>, at: number, event: Omit<LedgerEventInput, 'at' | 'contactId' | 'action' | 'topic' | 'addressKey' | 'source'>): Promise<boolean[]> {
+        return transact(() =>
+          items.map((item) => {
+            const { contactId, ...input } = item;
+            const added = addSync(input, at);
+            if (added) {
+              ledger.appendSync({
+                ...event,
+                at,
+                contactId,
+                addressKey: contactId ? null : input.addressKey,
+                action: 'suppress',
+                topic: input.scope,
+                source: input.source,
+                detail: { reason: input.reason, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) },
+              });
+            }
+            return added;
+          }),
+        );
+      },
 
-    /**
-     * One page of the list for export, as raw arrays (no object per row), after a row id.
-     * Pages keep the connection free between them: an open iterator would hold the one
-     * connection every request shares for the whole export.
-     */
-    async exportPage(afterId: number, limit: number, filter: { scope?: string | undefined; reason?: string | undefined }): Promise<ExportRow[]> {
-      return exportPage.all({ after: afterId, limit, scope: filter.scope ?? null, reason: filter.reason ?? null }) as ExportRow[];
+      /** Every suppression held for one address key (lapsed ones excluded), global first. */
+      async forKey(addressKey: Buffer, now: number): Promise<SuppressionRow[]> {
+        return forKey.all({ key: addressKey, now }) as SuppressionRow[];
+      },
+
+      /**
+       * The compacted change log after `after` (a seq), in seq order. `scopes` limits to those
+       * scopes, `reason` to one reason, `since` to changes at or after that instant; tombstones of
+       * removals are included unless `present` is asked.
+       */
+      async changes(query: { after: number; limit: number; scopes?: string[] | undefined; reason?: SuppressionReason | undefined; since?: number | undefined; present?: boolean }): Promise<SuppressionChangeRow[]> {
+        return orm
+          .select()
+          .from(suppressionChanges)
+          .where(
+            and(
+              gt(suppressionChanges.seq, query.after),
+              query.scopes ? inArray(suppressionChanges.scope, query.scopes) : undefined,
+              query.reason ? eq(suppressionChanges.reason, query.reason) : undefined,
+              query.since !== undefined ? gte(suppressionChanges.changedAt, query.since) : undefined,
+              query.present ? eq(suppressionChanges.deleted, false) : undefined,
+            ),
+          )
+          .orderBy(asc(suppressionChanges.seq))
+          .limit(query.limit)
+          .all();
+      },
+
+      /**
+       * One page of the list for export, as raw arrays (no object per row), after a row id.
+       * Pages keep the connection free between them: an open iterator would hold the one
+       * connection every request shares for the whole export.
+       */
+      async exportPage(afterId: number, limit: number, filter: { scope?: string | undefined; reason?: string | undefined }): Promise<ExportRow[]> {
+        return exportPage.all({ after: afterId, limit, scope: filter.scope ?? null, reason: filter.reason ?? null }) as ExportRow[];
+      },
     },
   };
 }
 
-/** id, email, scope, reason, source, created_at, expires_at */
-export type ExportRow = [number, string | null, string, string, string, number, number | null];
+export type { ExportRow };
 
-export type SuppressionStore = ReturnType<typeof createSuppressionStore>;
+export type SuppressionStore = ReturnType<typeof createSuppressionStore>['store'];
+export type SuppressionSync = ReturnType<typeof createSuppressionStore>['sync'];

@@ -1,12 +1,12 @@
-import type Database from 'better-sqlite3';
 import { asc, eq } from 'drizzle-orm';
-import { cachedWhileUnchanged } from '../cache.ts';
+import { cachedWhileUnchanged, type DataVersion } from '../cache.ts';
 import type { Orm } from '../client.ts';
 import { topics, type TopicRow } from '../schema/index.ts';
+import type { RunInTransaction } from '../write-queue.ts';
 
 /** Topics are read on every check and every page; they change rarely, so they are cached. */
-export function createTopicStore(orm: Orm, sqlite: Database.Database) {
-  const cache = cachedWhileUnchanged(sqlite, () => {
+export function createTopicStore(orm: Orm, transact: RunInTransaction, version: DataVersion) {
+  const cache = cachedWhileUnchanged(version, () => {
     const rows = orm.select().from(topics).orderBy(asc(topics.position), asc(topics.id)).all();
     return { rows, byId: new Map(rows.map((t) => [t.id, t])) };
   });
@@ -19,7 +19,7 @@ export function createTopicStore(orm: Orm, sqlite: Database.Database) {
     },
     /** An operator setting: subscribing to the topic needs a confirmed address (double opt-in). */
     async setDoubleOptIn(id: string, on: boolean): Promise<boolean> {
-      const changed = orm.update(topics).set({ doubleOptIn: on }).where(eq(topics.id, id)).run().changes > 0;
+      const changed = await transact(() => orm.update(topics).set({ doubleOptIn: on }).where(eq(topics.id, id)).run().changes > 0);
       cache.invalidate();
       return changed;
     },

@@ -1,20 +1,19 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { scope } from '../../auth/api-key.ts';
+import { actorOf, scope } from '../../auth/api-key.ts';
 import { findContact, listContacts, topicStatuses, updateContact, upsertContact } from '../../core/contacts.ts';
 import type { CoreDeps } from '../../core/deps.ts';
 import { eraseContact } from '../../core/erasure.ts';
 import { OptboxError } from '../../core/errors.ts';
 import type { ContactRow } from '../../db/store.ts';
+import { iso, isoOrNull } from '../../format/time.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { RouteDoc } from './doc.ts';
 import { Contact, ContactIdParams, ContactPage, EraseResponse, ListContactsQuery, UpdateContactRequest, UpsertContactRequest, UpsertContactResponse } from './schemas.ts';
-import { actorOf } from './suppressions.ts';
 import { requestEvidence } from '../client-ip.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 async function contactView(core: CoreDeps, row: ContactRow): Promise<z.input<typeof Contact>> {
   const topics = row.status === 'erased' ? [] : await topicStatuses(core, row.id);
@@ -25,7 +24,7 @@ async function contactView(core: CoreDeps, row: ContactRow): Promise<z.input<typ
     locale: row.locale,
     status: row.status,
     topics: Object.fromEntries(topics.map((t) => [t.topic.id, t.status])),
-    pausedUntil: row.pausedUntil === null ? null : iso(row.pausedUntil),
+    pausedUntil: isoOrNull(row.pausedUntil),
     noProfiling: row.noProfiling,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { scope } from '../../auth/api-key.ts';
 import { invalidInput } from '../../core/errors.ts';
-import { mailHookFor } from '../../mail/hook.ts';
 import { prepareBatchInput, prepareInput } from '../../mail/input.ts';
 import type { RouteDoc } from './doc.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
@@ -19,7 +18,7 @@ const body = z.record(z.string(), z.unknown());
 export function createMessageRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().post('/messages/prepare', scope('messages:prepare'), async (c) => {
     const input = await readJson(c, body);
-    const hook = await mailHookFor(deps);
+    const hook = await deps.mail.hook();
     c.header('Cache-Control', 'no-store');
     if ('recipients' in input) {
       const extra = Object.keys(input).find((k) => k !== 'recipients');

@@ -1,9 +1,11 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
-import { scope } from '../../auth/api-key.ts';
+import { actorOf, scope } from '../../auth/api-key.ts';
 import { notFound } from '../../core/errors.ts';
 import { checkSuppressions, exportSuppressions, suppressionChangesSince, suppressionsFor, suppressMany, unsuppress } from '../../core/suppressions.ts';
 import type { SuppressionChangeRow, SuppressionRow } from '../../db/store.ts';
+import { suppressionData } from '../../format/suppressions.ts';
+import { iso } from '../../format/time.ts';
 import { requestEvidence } from '../client-ip.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson, readParams, readQuery } from '../validate.ts';
@@ -26,26 +28,15 @@ import {
 } from './schemas.ts';
 import type { z } from 'zod';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-
 function changeView(row: SuppressionChangeRow): z.input<typeof SuppressionChange> {
-  return {
-    key: row.addressKey.toString('base64url'),
-    email: row.email,
-    scope: row.scope,
-    reason: row.reason,
-    source: row.source,
-    createdAt: iso(row.createdAt),
-    expiresAt: isoOrNull(row.expiresAt),
-    deleted: row.deleted,
-    changedAt: iso(row.changedAt),
-  };
+  return { key: row.addressKey.toString('base64url'), ...suppressionData(row), deleted: row.deleted, changedAt: iso(row.changedAt) };
 }
 
-const suppressionView = (row: SuppressionRow): z.input<typeof Suppression> => ({ scope: row.scope, reason: row.reason, source: row.source, createdAt: iso(row.createdAt), expiresAt: isoOrNull(row.expiresAt) });
-
-export const actorOf = (c: Context<AppEnv>) => `apikey:${c.get('apiKey').name}`;
+/** One address's suppression: the shared shape without the address, which the caller already named. */
+function suppressionView(row: SuppressionRow): z.input<typeof Suppression> {
+  const { email: _address, ...rest } = suppressionData(row);
+  return rest;
+}
 
 /** The suppression list over HTTP: check, read, sync, add, remove, export. */
 export function createSuppressionRoutes(deps: AppDeps) {

@@ -1,17 +1,15 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { scope } from '../../auth/api-key.ts';
-import { createWebhookEndpoint, deleteWebhookEndpoint, webhookDeliveries, webhookEndpoint } from '../../core/webhooks.ts';
+import { actorOf, scope } from '../../auth/api-key.ts';
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, webhookDeliveries, webhookEndpoint } from '../../core/webhooks.ts';
 import type { WebhookEndpointRow } from '../../db/store.ts';
+import { iso, isoOrNull } from '../../format/time.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor, isSeq } from './cursor.ts';
 import type { RouteDoc } from './doc.ts';
 import { CreatedWebhookEndpoint, CreateWebhookRequest, DeliveriesQuery, DeliveryPage, WebhookEndpoint, WebhookIdParams, WebhookList } from './schemas.ts';
-import { actorOf } from './suppressions.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 const endpointView = (row: WebhookEndpointRow): z.input<typeof WebhookEndpoint> => ({
   id: row.id,
@@ -32,7 +30,7 @@ export function createWebhookRoutes(deps: AppDeps) {
       const row = await createWebhookEndpoint(core, { ...input, actor: actorOf(c) });
       return c.json({ ...endpointView(row), secret: row.secret } satisfies z.input<typeof CreatedWebhookEndpoint>, 201);
     })
-    .get('/webhooks', async (c) => c.json({ data: (await core.store.webhooks.endpoints()).map(endpointView) } satisfies z.input<typeof WebhookList>))
+    .get('/webhooks', async (c) => c.json({ data: (await listWebhookEndpoints(core)).map(endpointView) } satisfies z.input<typeof WebhookList>))
     .get('/webhooks/:id', async (c) => {
       const { id } = readParams(c, WebhookIdParams);
       return c.json(endpointView(await webhookEndpoint(core, id)));

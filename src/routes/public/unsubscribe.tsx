@@ -1,9 +1,11 @@
 import { Hono, type Context } from 'hono';
-import { contactById } from '../../core/contacts.ts';
+import { contactById, isActive } from '../../core/contact.ts';
 import { OptboxError } from '../../core/errors.ts';
 import { undoGrant, useUndoGrant } from '../../core/consent-proof.ts';
 import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
 import { checkSuppressions } from '../../core/suppressions.ts';
+import { topicById } from '../../core/topics.ts';
+import { topicName } from '../../i18n/topics.ts';
 import type { UnsubClaims } from '../../core/tokens.ts';
 import { ConfirmPage, DonePage, ErasedPage, ResubscribedPage } from '../../../views/unsubscribe.tsx';
 import type { AppDeps, AppEnv } from '../context.ts';
@@ -14,7 +16,7 @@ type PageAction = 'topic' | 'all' | 'undo' | 'undo-all';
 const PAGE_ACTIONS: readonly string[] = ['topic', 'all', 'undo', 'undo-all'];
 
 /**
- * The unsubscribe link (DESIGN: Public). GET shows, POST acts.
+ * The unsubscribe link. GET shows and changes nothing (mail scanners open every link); POST acts.
  *
  * RFC 8058 §3.1: the mail client POSTs `List-Unsubscribe=One-Click` to the List-Unsubscribe
  * URI, as multipart/form-data or application/x-www-form-urlencoded, without cookies and
@@ -27,9 +29,9 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
   async function linkState(c: Context, token: string) {
     const link = core.tokens.verify(token, 'unsub');
     const contact = await contactById(core, link.contactId);
-    const topic = link.topic === '*' ? undefined : await core.store.topics.byId(link.topic);
+    const topic = link.topic === '*' ? undefined : await topicById(core, link.topic);
     const ctx = pageContext(deps, c, contact.locale);
-    const topicName = topic ? (ctx.locale === 'nl' ? topic.nameNl : topic.nameEn) : link.topic;
+    const name = topic ? topicName(topic, ctx.locale) : link.topic;
     return {
       link,
       contact,
@@ -37,7 +39,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       props: {
         ctx,
         action: `/u/${token}`,
-        topicName,
+        topicName: name,
         all: link.topic === '*',
         email: contact.email ?? '',
         preferencesUrl: `/p/${core.tokens.sign('prefs', { contactId: contact.id })}`,
@@ -48,7 +50,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/u/:token', async (c) => {
       const { link, contact, props } = await linkState(c, c.req.param('token'));
-      if (contact.status === 'erased' || !contact.email) throw new OptboxError('not_found', 'contact erased');
+      if (!isActive(contact)) throw new OptboxError('not_found', 'contact erased');
       const [check] = await checkSuppressions(core, { emails: [contact.email], topic: link.topic });
       c.header('Cache-Control', 'no-store');
       return c.html(<ConfirmPage {...props} alreadyUnsubscribed={!!check?.suppressed} />);
@@ -61,7 +63,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       c.header('Cache-Control', 'no-store');
       // An erased person's old mail still carries the link: the erasure already suppresses
       // everything, so a one-click succeeds and nothing else is offered.
-      if (contact.status === 'erased' || !contact.email) return c.html(<ErasedPage ctx={props.ctx} />);
+      if (!isActive(contact)) return c.html(<ErasedPage ctx={props.ctx} />);
       switch (action) {
         case 'one-click':
           await unsubscribe(core, { ...input, topic: link.topic, source: 'one-click' });
@@ -84,8 +86,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       }
     });
 
-  async function stillBlocked(link: UnsubClaims, email: string | null): Promise<boolean> {
-    if (!email) return false;
+  async function stillBlocked(link: UnsubClaims, email: string): Promise<boolean> {
     const [check] = await checkSuppressions(core, { emails: [email], topic: link.topic === '*' ? undefined : link.topic });
     return !!check?.suppressed;
   }

@@ -1,8 +1,9 @@
-import type { Db } from './client.ts';
+import type { Db } from '../src/db/client.ts';
 
 /**
- * Helpers for the benchmarks (bench/*.bench.ts), kept here because SQL lives only in src/db.
- * Not used by the server.
+ * Raw seeding and baselines for the benchmarks: they write straight into the tables (as the
+ * foundation bench does), because going through the API would measure the wrong thing. The
+ * server never uses them.
  */
 
 /**
