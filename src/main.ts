@@ -4,10 +4,9 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { logLedgerHead } from './core/ledger.ts';
 import { SecretsError } from './core/secrets.ts';
-import { DatabaseError } from './db/client.ts';
 import { createLogger } from './logger.ts';
 import { TemplateError } from './mail/templates.ts';
-import { openRuntime } from './runtime.ts';
+import { DatabaseError, openRuntime } from './runtime.ts';
 
 /** load config → open db → migrate → build app → serve, and stop gracefully on SIGTERM/SIGINT. */
 async function main() {

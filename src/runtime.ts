@@ -4,6 +4,8 @@ import { migrateAddressForms } from './core/address-forms.ts';
 import { createCore } from './core/create-core.ts';
 import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
 import { openStore } from './db/store.ts';
+/** The database cannot be opened, written or migrated: main and the CLI print it in one line. */
+export { DatabaseError } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMailService } from './mail/service.ts';
 import type { TemplateSet } from './mail/templates.ts';

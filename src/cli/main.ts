@@ -2,10 +2,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { OptboxError } from '../core/errors.ts';
 import { SecretsError } from '../core/secrets.ts';
-import { DatabaseError } from '../db/client.ts';
 import { createLogger } from '../logger.ts';
 import { TemplateError } from '../mail/templates.ts';
-import { openRuntime } from '../runtime.ts';
+import { DatabaseError, openRuntime } from '../runtime.ts';
 import { commands, LedgerBroken, usage } from './commands.ts';
 
 /**
