@@ -6,6 +6,7 @@ import { OptboxError } from './core/errors.ts';
 import { redactPath } from './logger.ts';
 import type { AppDeps, AppEnv } from './routes/context.ts';
 import { securityHeaders } from './routes/security-headers.ts';
+import { clientAddress } from './routes/client-ip.ts';
 import { limitBody } from './routes/body-limit.ts';
 import { apiError, handleError } from './routes/errors.tsx';
 import { createApiRoutes } from './routes/api/index.ts';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
     deps.logger.info({ reqId: requestId, method: c.req.method, path: redactPath(c.req.path), status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
   });
   app.use('*', securityHeaders());
+  app.use('*', clientAddress(deps.config.trustProxy));
   // Every cookie-authenticated form (the preference center) must come from this site: the
   // Origin (or Sec-Fetch-Site) is checked, on top of SameSite=Lax cookies and per-session form
   // tokens. NOT on /u/: RFC 8058 one-click POSTs come from mail providers, carry no cookie, and

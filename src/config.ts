@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 /**
@@ -74,6 +75,11 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Attempts per webhook delivery before it is marked failed (about 1.5 days at 8). */
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    /**
+     * Webhook endpoints may point at loopback, private (RFC 1918, fc00::/7), link-local and other
+     * non-public addresses. Off by default: anyone with webhooks:manage picks the URL.
+     */
+    WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
     /** How often the delivery worker looks for due webhooks. */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
     /** Webhook endpoints one API key may register; one more is refused (409 limit_reached). */
@@ -146,6 +152,32 @@ export const configSchema = z
     RETENTION_WEBHOOK_DAYS: z.coerce.number().int().min(1).default(30),
     /** How often the server runs retention (0: only by `optbox retention run`). */
     RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    /**
+     * Behind a reverse proxy: how many proxies (a hop count), or which (addresses, CIDRs, or
+     * proxy-addr's names loopback, linklocal, uniquelocal, comma-separated). Only then does
+     * X-Forwarded-For decide the client address (rate limits, ledger evidence). Unset: the peer.
+     */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx): TrustProxy => {
+        if (v === undefined || v === '' || v === 'false' || v === '0') return null;
+        if (/^\d+$/.test(v)) {
+          const hops = Number(v);
+          if (hops > 20) ctx.addIssue({ code: 'custom', message: 'a hop count above 20 is not a real proxy chain' });
+          return { hops };
+        }
+        const addresses = v.split(',').map((s) => s.trim()).filter(Boolean);
+        try {
+          proxyaddr.compile(addresses);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `expected a hop count or proxy addresses/CIDRs (${(err as Error).message})` });
+        }
+        return { addresses };
+      }),
+    /** How often the server logs the consent ledger's head (count and hash), besides at start. */
+    LEDGER_HEAD_LOG_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -175,6 +207,7 @@ export const configSchema = z
     webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     webhookPollMs: env.WEBHOOK_POLL_MS,
     webhookEndpoints: { perKey: env.WEBHOOK_ENDPOINTS_PER_KEY, total: env.WEBHOOK_ENDPOINTS_TOTAL },
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     transport: { smtpUrl: env.SMTP_URL, outboxDir: env.MAIL_OUTBOX_DIR, from: env.MAIL_FROM },
     feedback: {
       sesTopicArns: env.SES_SNS_TOPIC_ARNS,
@@ -200,7 +233,12 @@ export const configSchema = z
       loginLimitPerAddress: env.LOGIN_LIMIT_PER_ADDRESS,
       loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
     },
+    ledgerHeadLogMinutes: env.LEDGER_HEAD_LOG_MINUTES,
+    trustProxy: env.TRUST_PROXY,
   }));
+
+/** TRUST_PROXY parsed: null (X-Forwarded-For ignored), a hop count, or the proxies' addresses. */
+export type TrustProxy = null | { hops: number } | { addresses: string[] };
 
 export type Config = z.output<typeof configSchema>;
 

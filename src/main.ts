@@ -2,11 +2,12 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { logLedgerHead } from './core/ledger.ts';
 import { SecretsError } from './core/secrets.ts';
 import { createLogger, createRequestContext } from './logger.ts';
 import { TemplateError } from './mail/templates.ts';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound.ts';
-import { openRuntime } from './runtime.ts';
+import { DatabaseError, openRuntime } from './runtime.ts';
 
 /** load config → open db → migrate → build app → serve, and stop gracefully on SIGTERM/SIGINT. */
 async function main() {
@@ -21,12 +22,14 @@ async function main() {
     throw err;
   }
   const requestContext = createRequestContext();
-  const logger = createLogger(config.logLevel, requestContext);
+  const logger = createLogger(config.logLevel, { requests: requestContext });
   let runtime;
   try {
     runtime = openRuntime(config, { logger, requestContext });
   } catch (err) {
-    if (err instanceof SecretsError) {
+    if (err instanceof SecretsError || err instanceof DatabaseError) {
+      // One line for whoever reads the terminal, one for the log; no stack trace.
+      process.stderr.write(`optbox: ${err.message}\n`);
       logger.fatal(err.message);
       process.exit(2);
     }
@@ -65,6 +68,8 @@ async function main() {
   const app = createApp(runtime);
   // Webhooks go out beside the requests, never inside one (src/core/webhook-worker.ts).
   runtime.webhooks.start();
+  // A copy of the ledger's head outside the database: `optbox ledger verify --head` checks it.
+  const headLog = logLedgerHead(runtime.core, logger, config.ledgerHeadLogMinutes * 60_000);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
     logger.info({ host: info.address, port: info.port, publicUrl: config.publicUrl, database: config.databasePath }, 'listening');
   });
@@ -88,6 +93,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    headLog.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections with no request in flight would hold close() open: end them now
     // and as they go idle.

@@ -1,9 +1,12 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+import { migrateAddressForms } from './core/address-forms.ts';
 import { createCore } from './core/create-core.ts';
 import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
 import { createRetentionScheduler, type RetentionPolicy, type RetentionScheduler } from './core/retention.ts';
 import { openStore } from './db/store.ts';
+/** The database cannot be opened, written or migrated: main and the CLI print it in one line. */
+export { DatabaseError } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMailService } from './mail/service.ts';
 import type { TemplateSet } from './mail/templates.ts';
@@ -52,10 +55,13 @@ export function openRuntime(config: Config, options: RuntimeOptions = {}): Runti
       publicUrl: config.publicUrl,
       secret: config.secret,
       pepper: config.pepper,
+      allowPrivateWebhooks: config.webhookAllowPrivate,
     });
     const logger = options.logger ?? createLogger(config.logLevel);
+    const forms = migrateAddressForms(core);
+    if (forms) logger.info({ ...forms }, 'stored addresses normalized (internationalised domains as A-labels)');
     const mailer = options.mailer ?? createMailer(config, logger);
-    const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger });
+    const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger, allowPrivate: config.webhookAllowPrivate });
     const retentionPolicy = retentionPolicyOf(config);
     const retention = createRetentionScheduler(core, retentionPolicy, { intervalMs: config.retention.intervalMinutes * 60_000, logger });
     const metrics = createMetrics(core);

@@ -5,7 +5,7 @@ import { findContact, upsertContact } from '../core/contacts.ts';
 import { normalizeEmail } from '../core/email.ts';
 import { invalidInput, notFound, OptboxError } from '../core/errors.ts';
 import { linksFor } from '../core/links.ts';
-import { verifyLedger } from '../core/ledger.ts';
+import { formatHead, parseHead, verifyLedger } from '../core/ledger.ts';
 import { rotateSigningKey } from '../core/secrets.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
 import { knownScope } from '../core/topics.ts';
@@ -114,13 +114,16 @@ export const commands: Readonly<Record<string, Command>> = {
   },
 
   ledger: {
-    summary: `ledger verify                            walk the consent ledger's hash chain`,
-    options: {},
-    async run(deps, _values, args, print) {
+    summary: `ledger verify [--head COUNT:HASH]        walk the consent ledger's hash chain and print its head (keep it elsewhere);
+                                           with a head kept before, fail when the chain no longer reaches it (rows cut off)`,
+    options: { head: { type: 'string' } },
+    async run(deps, values, args, print) {
       if (arg(args, 0, 'subcommand') !== 'verify') throw invalidInput('subcommand', 'expected verify');
-      const result = await verifyLedger(deps.core);
-      if (!result.ok) throw new Error(`ledger broken at row ${result.brokenAt}: ${result.problem}`);
-      print(`ledger intact: ${result.rows} rows, head ${result.head}`);
+      const since = str(values.head) === undefined ? undefined : parseHead(str(values.head)!, '--head');
+      const result = await verifyLedger(deps.core, { since });
+      if (!result.ok) throw new LedgerBroken(`ledger NOT intact at row ${result.brokenAt}: ${result.problem}`);
+      print(`ledger intact: ${result.rows} rows${since ? `, reaches the head given (row ${since.rows})` : ''}`);
+      print(`head ${formatHead({ rows: result.rows, hash: result.head })}`);
     },
   },
 
@@ -199,3 +202,6 @@ export function usage(): string {
     .map((c) => '  ' + c.summary)
     .join('\n')}\n`;
 }
+
+/** A ledger that fails verification: the CLI says so in one line and exits non-zero. */
+export class LedgerBroken extends Error {}

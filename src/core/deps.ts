@@ -16,6 +16,8 @@ export interface CoreDeps {
   policyVersion: string;
   /** Origin for links in mail and pages, without a trailing slash. */
   publicUrl: string;
+  /** WEBHOOK_ALLOW_PRIVATE: webhook endpoints may point at loopback, private and link-local addresses. */
+  allowPrivateWebhooks?: boolean | undefined;
 }
 
 /**

@@ -14,11 +14,12 @@ import { createErasureStore } from './stores/erasure.ts';
 import { createSessionStore } from './stores/sessions.ts';
 import { createFeedbackStore } from './stores/feedback.ts';
 import { createOpsStore } from './stores/ops.ts';
+import { migrateAddressFormsSync, type AddressFormsResult } from './stores/address-forms.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits } from './stores/webhooks.ts';
-export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
+export type { LedgerHead, LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
 export type { RetentionCounts } from './stores/ops.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from './schema/index.ts';
@@ -52,6 +53,18 @@ export function createStore(db: Db) {
     secrets: createSecretStore(db.orm),
     apiKeys: createApiKeyStore(db.orm, transact, version),
     audience: createAudienceStore(db.sqlite),
+    /** Start-up data migration of stored address forms (see stores/address-forms.ts); null when done before. */
+    migrateAddressForms(input: { normalize: (email: string) => string | null; key: (email: string) => Buffer; at: number }): AddressFormsResult | null {
+      return migrateAddressFormsSync(db.sqlite, input);
+    },
+    /**
+     * Copy the WAL into the database file and truncate it to nothing: after an erasure, the old
+     * page images in the WAL (which still hold the address) must not stay on disk. A no-op for
+     * an in-memory database.
+     */
+    checkpoint(): void {
+      if (db.sqlite.open && db.sqlite.name !== ':memory:') db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    },
     /** Answers when the database is open and migrated. */
     healthy(): boolean {
       return db.sqlite.open && ping.get() !== undefined;

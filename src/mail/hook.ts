@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { invalidInput } from '../core/errors.ts';
-import { linksFor, preferencesUrlFor } from '../core/links.ts';
+import { linksFor } from '../core/links.ts';
 import { knownTopic } from '../core/topics.ts';
 import { mayMail, type MailRecipient, type RefusalReason } from '../core/may-mail.ts';
 import type { TopicRow } from '../db/store.ts';
@@ -26,7 +26,7 @@ export interface PreparedMail {
   headers: Record<string, string>;
   /** Null for transactional mail. */
   unsubscribeUrl: string | null;
-  /** Null when optbox does not know the recipient (transactional mail only). */
+  /** Null for transactional mail (it carries no preferences link). */
   preferencesUrl: string | null;
   locale: Locale;
 }
@@ -111,9 +111,10 @@ export async function loadMailHook(deps: { core: CoreDeps; config: Config }, com
       headers = listUnsubscribeHeaders({ unsubscribeUrl, token: unsubscribeUrl.slice(unsubscribeUrl.lastIndexOf('/') + 1), mailto: config.mail.unsubscribeMailto });
       if (config.mail.listIdDomain) Object.assign(headers, listIdHeader({ topicId: topic.id, topicName: topic.nameEn, domain: config.mail.listIdDomain }));
       if (config.mail.feedbackIdSender) Object.assign(headers, feedbackIdHeader({ campaign: input.campaign, topicId: topic.id, senderId: config.mail.feedbackIdSender }));
-    } else if (recipient) {
-      preferencesUrl = preferencesUrlFor(core, recipient.contactId);
     }
+    // Transactional mail carries no preferences link: it goes to anyone the sender names, even
+    // someone who unsubscribed from everything, so its link would hand whoever can ask for
+    // such a mail (an API key with messages:prepare) a session for that person.
     // Data first: the names optbox provides cannot be overridden by a sender's data.
     const context = {
       ...input.data,

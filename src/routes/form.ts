@@ -7,7 +7,7 @@ export async function readForm(c: Context): Promise<Record<string, string | stri
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) throw new OptboxError('unsupported_media_type', 'expected a form');
   try {
     const body = await c.req.parseBody({ all: true });
-    const out: Record<string, string | string[]> = {};
+    const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>; // a field named __proto__ stays a field
     for (const [k, v] of Object.entries(body)) {
       if (typeof v === 'string') out[k] = v;
       else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v as string[];

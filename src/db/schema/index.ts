@@ -13,3 +13,4 @@ export * from './webhook-attempts.ts';
 export * from './subscriber-sessions.ts';
 export * from './used-link-tokens.ts';
 export * from './provider-events.ts';
+export * from './contact-addresses.ts';
