@@ -1,3 +1,5 @@
+import { createPublicKey } from 'node:crypto';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 /**
@@ -11,6 +13,25 @@ const secret = (name: string) =>
     .optional();
 
 const locale = z.enum(['nl', 'en']);
+
+/** `user:password` for HTTP basic auth; the password long enough not to be guessed. */
+const basicAuth = (name: string) =>
+  z
+    .string()
+    .regex(/^[^:\s]{1,64}:\S{16,}$/, `${name} must be user:password with a password of 16+ characters`)
+    .optional();
+
+const DAY = 86_400_000;
+
+function isPublicKey(text: string): boolean {
+  try {
+    const t = text.trim();
+    const key = t.startsWith('-----BEGIN') ? createPublicKey(t) : createPublicKey({ key: Buffer.from(t, 'base64'), format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ec';
+  } catch {
+    return false;
+  }
+}
 
 export const configSchema = z
   .object({
@@ -54,6 +75,11 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Attempts per webhook delivery before it is marked failed (about 1.5 days at 8). */
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    /**
+     * Webhook endpoints may point at loopback, private (RFC 1918, fc00::/7), link-local and other
+     * non-public addresses. Off by default: anyone with webhooks:manage picks the URL.
+     */
+    WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
     /** How often the delivery worker looks for due webhooks. */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
     /** Webhook endpoints one API key may register; one more is refused (409 limit_reached). */
@@ -84,6 +110,82 @@ export const configSchema = z
     ADMIN_SETUP_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
     /** Console sign-in attempts per 15 minutes, per address and per IP address. */
     ADMIN_LOGIN_LIMIT: z.coerce.number().int().min(1).default(10),
+    /** Amazon SES via SNS: the topic ARNs whose signed messages are taken in (comma-separated). Unset: /hooks/ses answers 404. */
+    SES_SNS_TOPIC_ARNS: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+      .pipe(z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be SNS topic ARNs (arn:aws:sns:REGION:ACCOUNT:NAME)'))),
+    /** user:password for SNS raw message delivery (unsigned, so basic auth in the subscription URL is its credential). */
+    SES_BASIC_AUTH: basicAuth('SES_BASIC_AUTH'),
+    /** SendGrid Signed Event Webhook verification key (base64 DER or PEM of the ECDSA P-256 public key). */
+    SENDGRID_WEBHOOK_PUBLIC_KEY: z
+      .string()
+      .min(40)
+      .refine((v) => isPublicKey(v), 'must be the base64 (or PEM) ECDSA public key SendGrid shows')
+      .optional(),
+    /** user:password that Postmark sends as basic auth on its webhooks. */
+    POSTMARK_WEBHOOK_AUTH: basicAuth('POSTMARK_WEBHOOK_AUTH'),
+    /** Mailgun HTTP webhook signing key. */
+    MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(16).optional(),
+    /** A signed provider request older (or further in the future) than this is refused as a replay. */
+    FEEDBACK_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+    /** Soft bounces within SOFT_BOUNCE_WINDOW_DAYS that suppress an address. */
+    SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
+    SOFT_BOUNCE_WINDOW_DAYS: z.coerce.number().min(0.01).max(365).default(7),
+    /** How long a soft-bounce suppression lasts. */
+    SOFT_BOUNCE_SUPPRESS_DAYS: z.coerce.number().min(0.01).max(3650).default(14),
+    /** Port of the built-in SMTP listener for mailto unsubscribes; unset: off. Needs UNSUBSCRIBE_MAILTO. */
+    INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Address the SMTP listener binds to (default: HOST). */
+    INBOUND_SMTP_HOST: z.string().min(1).optional(),
+    /** Largest unsubscribe mail taken in (SMTP SIZE and POST /hooks/inbound). */
+    INBOUND_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+    /** Bearer token for POST /hooks/inbound (raw RFC 5322 mail from your MTA); unset: 404. */
+    INBOUND_TOKEN: secret('INBOUND_TOKEN'),
+    /** RFC 2919 List-Id: `<topic>.<LIST_ID_DOMAIN>` per topic; unset: no List-Id header. */
+    LIST_ID_DOMAIN: z
+      .string()
+      .regex(/^(?=.{1,200}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i, 'must be a domain name you control')
+      .optional(),
+    /** Gmail feedback loop sender id: Feedback-ID `campaign:topic:<id>`; unset: no Feedback-ID header. */
+    FEEDBACK_ID_SENDER: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, . _ - (at most 40)').optional(),
+    /** /metrics needs `Authorization: Bearer <METRICS_TOKEN>` when set; open when unset. */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** Contacts unsubscribed from everything are erased after this many quiet days (0: never). */
+    RETENTION_UNSUBSCRIBED_DAYS: z.coerce.number().int().min(0).default(30),
+    /** Contacts with no change at all for this many days are erased (0: never). */
+    RETENTION_INACTIVE_DAYS: z.coerce.number().int().min(0).default(0),
+    /** Finished webhook deliveries (with their attempts and events) and provider event ids are kept this long. */
+    RETENTION_WEBHOOK_DAYS: z.coerce.number().int().min(1).default(30),
+    /** How often the server runs retention (0: only by `optbox retention run`). */
+    RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    /**
+     * Behind a reverse proxy: how many proxies (a hop count), or which (addresses, CIDRs, or
+     * proxy-addr's names loopback, linklocal, uniquelocal, comma-separated). Only then does
+     * X-Forwarded-For decide the client address (rate limits, ledger evidence). Unset: the peer.
+     */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx): TrustProxy => {
+        if (v === undefined || v === '' || v === 'false' || v === '0') return null;
+        if (/^\d+$/.test(v)) {
+          const hops = Number(v);
+          if (hops > 20) ctx.addIssue({ code: 'custom', message: 'a hop count above 20 is not a real proxy chain' });
+          return { hops };
+        }
+        const addresses = v.split(',').map((s) => s.trim()).filter(Boolean);
+        try {
+          proxyaddr.compile(addresses);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `expected a hop count or proxy addresses/CIDRs (${(err as Error).message})` });
+        }
+        return { addresses };
+      }),
+    /** How often the server logs the consent ledger's head (count and hash), besides at start. */
+    LEDGER_HEAD_LOG_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -104,6 +206,8 @@ export const configSchema = z
       privacyUrl: env.PRIVACY_URL,
       unsubscribeMailto: env.UNSUBSCRIBE_MAILTO,
       templatesDir: env.TEMPLATES_DIR,
+      listIdDomain: env.LIST_ID_DOMAIN?.toLowerCase(),
+      feedbackIdSender: env.FEEDBACK_ID_SENDER,
     },
     apiRateLimit: env.API_RATE_LIMIT,
     apiRateBurst: env.API_RATE_BURST,
@@ -111,7 +215,25 @@ export const configSchema = z
     webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     webhookPollMs: env.WEBHOOK_POLL_MS,
     webhookEndpoints: { perKey: env.WEBHOOK_ENDPOINTS_PER_KEY, total: env.WEBHOOK_ENDPOINTS_TOTAL },
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
     transport: { smtpUrl: env.SMTP_URL, outboxDir: env.MAIL_OUTBOX_DIR, from: env.MAIL_FROM },
+    feedback: {
+      sesTopicArns: env.SES_SNS_TOPIC_ARNS,
+      sesBasicAuth: env.SES_BASIC_AUTH,
+      sendgridPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY,
+      postmarkAuth: env.POSTMARK_WEBHOOK_AUTH,
+      mailgunSigningKey: env.MAILGUN_WEBHOOK_SIGNING_KEY,
+      maxAgeSeconds: env.FEEDBACK_MAX_AGE_SECONDS,
+      softBounce: { limit: env.SOFT_BOUNCE_LIMIT, windowMs: Math.round(env.SOFT_BOUNCE_WINDOW_DAYS * DAY), suppressMs: Math.round(env.SOFT_BOUNCE_SUPPRESS_DAYS * DAY) },
+    },
+    inbound: { smtpPort: env.INBOUND_SMTP_PORT, smtpHost: env.INBOUND_SMTP_HOST ?? env.HOST, maxBytes: env.INBOUND_MAX_BYTES, token: env.INBOUND_TOKEN },
+    metricsToken: env.METRICS_TOKEN,
+    retention: {
+      unsubscribedDays: env.RETENTION_UNSUBSCRIBED_DAYS,
+      inactiveDays: env.RETENTION_INACTIVE_DAYS,
+      webhookDays: env.RETENTION_WEBHOOK_DAYS,
+      intervalMinutes: env.RETENTION_INTERVAL_MINUTES,
+    },
     preferences: {
       sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
       loginLinkMinutes: env.LOGIN_LINK_MINUTES,
@@ -125,7 +247,12 @@ export const configSchema = z
       setupMinutes: env.ADMIN_SETUP_MINUTES,
       loginLimit: env.ADMIN_LOGIN_LIMIT,
     },
+    ledgerHeadLogMinutes: env.LEDGER_HEAD_LOG_MINUTES,
+    trustProxy: env.TRUST_PROXY,
   }));
+
+/** TRUST_PROXY parsed: null (X-Forwarded-For ignored), a hop count, or the proxies' addresses. */
+export type TrustProxy = null | { hops: number } | { addresses: string[] };
 
 export type Config = z.output<typeof configSchema>;
 

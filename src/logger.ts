@@ -1,18 +1,52 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino from 'pino';
+import type { DestinationStream } from 'pino';
+import { redactDeep, redact } from './redact.ts';
 
 export type Logger = pino.Logger;
-
-/** JSON logs on stdout. Nothing logged carries a token or a full address (see redactPath). */
-export function createLogger(level: string): Logger {
-  // Epoch milliseconds (pino's default): an ISO string per line cost a twentieth of a request.
-  return pino({ level, base: { service: 'optbox' } });
-}
+export { redactPath } from './redact.ts';
 
 /**
- * A path fit for logs: the link tokens in /u/… and /p/… are credentials and are cut out, and so
- * is any path segment holding an address (the API's /suppressions/:email).
+ * The id of the request being served, for every log line written while serving it (a pino
+ * mixin reads it). One per runtime; nothing module-wide.
  */
-export function redactPath(path: string): string {
-  if (!/^\/(u|p|preferences)\/|@|%40/i.test(path)) return path; // the common case: nothing to cut
-  return path.replace(/^\/(u|p)\/[^/?#]+/, '/$1/:token').replace(/^(\/preferences\/(?:signin|confirm|email\/confirm))\/[^/?#]+/, '$1/:token').replace(/\/[^/?#]*(@|%40)[^/?#]*/gi, '/:email');
+export function createRequestContext() {
+  const store = new AsyncLocalStorage<string>();
+  return {
+    run: <T>(requestId: string, fn: () => T): T => store.run(requestId, fn),
+    current: (): string | undefined => store.getStore(),
+  };
+}
+export type RequestIdContext = ReturnType<typeof createRequestContext>;
+
+/**
+ * JSON logs on stdout (or `destination`), each line carrying the id of the request it was
+ * written for (`requests`). Nothing logged carries a token, a key or a full
+ * address: every string of every record, the message and errors included, is redacted by what
+ * it looks like (src/redact.ts), so a new log line or an error path cannot leak one by accident.
+ */
+export function createLogger(level: string, options: { requests?: RequestIdContext | undefined; destination?: DestinationStream | undefined } = {}): Logger {
+  const { requests, destination } = options;
+  // Epoch milliseconds (pino's default): an ISO string per line cost a twentieth of a request.
+  return pino(
+    {
+      level,
+      base: { service: 'optbox' },
+      ...(requests
+        ? {
+            mixin() {
+              const reqId = requests.current();
+              return reqId === undefined ? {} : { reqId };
+            },
+          }
+        : {}),
+      formatters: { log: (record) => redactDeep(record) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redact(a) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
 }

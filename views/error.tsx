@@ -1,7 +1,7 @@
 import { Layout, type PageContext } from './layout.tsx';
 import type { MessageKey } from '../src/i18n/messages.ts';
 
-export type ErrorKind = 'invalid_link' | 'not_found' | 'bad_request' | 'server' | 'forbidden' | 'rate_limited';
+export type ErrorKind = 'invalid_link' | 'not_found' | 'bad_request' | 'server' | 'forbidden' | 'rate_limited' | 'unavailable';
 
 /** A friendly error in the visitor's language; served with the real status, never 200. */
 export function ErrorPage(props: { ctx: PageContext; kind: ErrorKind; detail?: string }) {

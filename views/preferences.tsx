@@ -28,6 +28,8 @@ export interface PreferencesProps {
   /** Signed in by a link mailed to the address, recently (step-up: a footer link may have been forwarded). */
   verified: boolean;
   notice?: Notice | undefined;
+  /** Right after "unsubscribe from everything": the grant that lets this page undo it at once. */
+  undo?: string | undefined;
 }
 
 /** The hidden anti-forgery field every session form carries (beside the Origin check). */
@@ -98,6 +100,7 @@ export function PreferencesPage(props: PreferencesProps) {
         {props.unsubscribedAll && <p class="status">{t('prefs.all.off')}</p>}
         <form method="post" action="/preferences/all" class="actions">
           <Csrf token={props.csrf} />
+          {props.undo && <input type="hidden" name="undo" value={props.undo} />}
           {props.unsubscribedAll ? (
             <button type="submit" name="mail" value="on" class="secondary">
               {t('prefs.all.undo')}

@@ -47,7 +47,7 @@ export function ConfirmPage(props: LinkPageProps & { alreadyUnsubscribed: boolea
 }
 
 /** After an unsubscribe: what changed, and an undo that posts back to the same link. */
-export function DonePage(props: LinkPageProps & { scope: 'topic' | 'all' }) {
+export function DonePage(props: LinkPageProps & { scope: 'topic' | 'all'; /** Grant for the immediate undo (core/consent-proof.ts). */ undo: string }) {
   const { t } = props.ctx;
   const email = maskEmail(props.email);
   return (
@@ -58,6 +58,7 @@ export function DonePage(props: LinkPageProps & { scope: 'topic' | 'all' }) {
       </p>
       <form method="post" action={props.action} class="actions">
         <p class="muted">{t('done.mistake')}</p>
+        <input type="hidden" name="undo" value={props.undo} />
         <button type="submit" name="action" value={props.scope === 'all' ? 'undo-all' : 'undo'} class="secondary">
           {t('done.undo')}
         </button>

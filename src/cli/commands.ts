@@ -6,7 +6,7 @@ import { findContact, upsertContact } from '../core/contacts.ts';
 import { normalizeEmail } from '../core/email.ts';
 import { invalidInput, notFound, OptboxError } from '../core/errors.ts';
 import { linksFor } from '../core/links.ts';
-import { verifyLedger } from '../core/ledger.ts';
+import { formatHead, parseHead, verifyLedger } from '../core/ledger.ts';
 import { createOperator, operatorList } from '../core/operators.ts';
 import { runSuppressionImport, startSuppressionImport } from '../core/suppression-import.ts';
 import { rotateSigningKey } from '../core/secrets.ts';
@@ -14,6 +14,8 @@ import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts
 import { knownScope } from '../core/topics.ts';
 import { iso } from '../format/time.ts';
 import type { Runtime } from '../runtime.ts';
+import { runRetention } from '../core/retention.ts';
+import { retentionPolicyOf } from '../runtime.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 interface Command {
@@ -115,13 +117,16 @@ export const commands: Readonly<Record<string, Command>> = {
   },
 
   ledger: {
-    summary: `ledger verify                            walk the consent ledger's hash chain`,
-    options: {},
-    async run(deps, _values, args, print) {
+    summary: `ledger verify [--head COUNT:HASH]        walk the consent ledger's hash chain and print its head (keep it elsewhere);
+                                           with a head kept before, fail when the chain no longer reaches it (rows cut off)`,
+    options: { head: { type: 'string' } },
+    async run(deps, values, args, print) {
       if (arg(args, 0, 'subcommand') !== 'verify') throw invalidInput('subcommand', 'expected verify');
-      const result = await verifyLedger(deps.core);
-      if (!result.ok) throw new Error(`ledger broken at row ${result.brokenAt}: ${result.problem}`);
-      print(`ledger intact: ${result.rows} rows, head ${result.head}`);
+      const since = str(values.head) === undefined ? undefined : parseHead(str(values.head)!, '--head');
+      const result = await verifyLedger(deps.core, { since });
+      if (!result.ok) throw new LedgerBroken(`ledger NOT intact at row ${result.brokenAt}: ${result.problem}`);
+      print(`ledger intact: ${result.rows} rows${since ? `, reaches the head given (row ${since.rows})` : ''}`);
+      print(`head ${formatHead({ rows: result.rows, hash: result.head })}`);
     },
   },
 
@@ -225,6 +230,20 @@ export const commands: Readonly<Record<string, Command>> = {
       }
     },
   },
+  retention: {
+    summary: `retention run [--dry-run]                erase contacts past their retention period and purge old webhook logs, used links,
+                                           expired sessions (the server also runs it every RETENTION_INTERVAL_MINUTES); --dry-run only counts`,
+    options: { 'dry-run': { type: 'boolean' } },
+    async run(deps, values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'run') throw invalidInput('subcommand', 'expected run');
+      const policy = retentionPolicyOf(deps.config);
+      const report = await runRetention(deps.core, policy, { dryRun: values['dry-run'] === true });
+      const verb = report.dryRun ? 'would remove' : 'removed';
+      print(`retention ${report.dryRun ? '(dry run, nothing changed)' : 'run'}: unsubscribed-from-everything after ${policy.unsubscribedDays || 'never'} days, inactive after ${policy.inactiveDays || 'never'} days, webhook logs after ${policy.webhookDays} days`);
+      print(`contacts erased (keyed-hash suppression kept): ${report.erased}${report.dryRun ? ' (would be)' : ''}`);
+      for (const [kind, n] of Object.entries(report.purged)) print(`${kind}: ${verb} ${n}`);
+    },
+  },
 };
 
 export function usage(): string {
@@ -232,3 +251,6 @@ export function usage(): string {
     .map((c) => '  ' + c.summary)
     .join('\n')}\n`;
 }
+
+/** A ledger that fails verification: the CLI says so in one line and exits non-zero. */
+export class LedgerBroken extends Error {}

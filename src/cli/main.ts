@@ -4,8 +4,8 @@ import { OptboxError } from '../core/errors.ts';
 import { SecretsError } from '../core/secrets.ts';
 import { createLogger } from '../logger.ts';
 import { TemplateError } from '../mail/templates.ts';
-import { openRuntime } from '../runtime.ts';
-import { commands, usage } from './commands.ts';
+import { DatabaseError, openRuntime } from '../runtime.ts';
+import { commands, LedgerBroken, usage } from './commands.ts';
 
 /**
  * `optbox <command>`: the operator's tool. Uses the same config and database as the server
@@ -13,7 +13,7 @@ import { commands, usage } from './commands.ts';
  */
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
+  const command = name && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command || name === 'help' || name === '--help') {
     process.stdout.write(usage());
     return command || name === 'help' || name === '--help' ? 0 : 2;
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const known = err instanceof OptboxError || err instanceof ConfigError || err instanceof SecretsError || err instanceof TemplateError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+    const known = err instanceof OptboxError || err instanceof ConfigError || err instanceof SecretsError || err instanceof DatabaseError || err instanceof LedgerBroken || err instanceof TemplateError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
     process.stderr.write(`optbox: ${known ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
     process.exit(known ? 2 : 1);
   },

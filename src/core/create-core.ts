@@ -7,7 +7,7 @@ import { loadSecrets } from './secrets.ts';
 import { createTokenService } from './tokens.ts';
 
 /** Build the core's dependencies over an open store: secrets loaded, key ring and keyer made once. */
-export function createCore(store: Store, options: { clock: Clock; policyVersion: string; publicUrl: string; secret?: string | undefined; pepper?: string | undefined }): CoreDeps {
+export function createCore(store: Store, options: { clock: Clock; policyVersion: string; publicUrl: string; secret?: string | undefined; pepper?: string | undefined; allowPrivateWebhooks?: boolean | undefined }): CoreDeps {
   const secrets = loadSecrets(store.secrets, options, options.clock.now());
   const evidenceKey = createHmac('sha256', secrets.pepper).update('evidence').digest();
   return {
@@ -15,6 +15,7 @@ export function createCore(store: Store, options: { clock: Clock; policyVersion:
     clock: options.clock,
     policyVersion: options.policyVersion,
     publicUrl: options.publicUrl,
+    allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
     tokens: createTokenService(secrets.signingKeys, secrets.activeKid, options.clock),
     addressKey: createAddressKeyer(secrets.pepper),
     evidenceHash: (value) => createHmac('sha256', evidenceKey).update(value).digest('base64url').slice(0, 16),

@@ -16,6 +16,8 @@ export interface CoreDeps {
   policyVersion: string;
   /** Origin for links in mail and pages, without a trailing slash. */
   publicUrl: string;
+  /** WEBHOOK_ALLOW_PRIVATE: webhook endpoints may point at loopback, private and link-local addresses. */
+  allowPrivateWebhooks?: boolean | undefined;
 }
 
 /**
@@ -30,8 +32,11 @@ export type ConsentSource =
   | 'admin'
   | 'import'
   | 'bounce-webhook'
+  | 'complaint-webhook'
+  | 'unsubscribe-webhook'
   | 'mailto'
-  | 'cli';
+  | 'cli'
+  | 'retention';
 
 /** What a request tells about who made a change; stored only hashed and truncated. */
 export interface RequestEvidence {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { domainToASCII } from 'node:url';
 import { OptboxError } from './errors.ts';
 
 const MAX_LENGTH = 254; // RFC 5321 §4.5.3.1.3: a path of 256 octets, less the angle brackets
@@ -19,14 +20,18 @@ export const emailInput = z
 
 /**
  * The one normalization of an address, used for storage, lookup and the suppression key:
- * trimmed, Unicode NFC, lower-cased. `Foo@Example.COM` and ` foo@example.com` are one address.
+ * trimmed, Unicode NFC, lower-cased, and an internationalised domain in its A-label (ASCII,
+ * `xn--`) form by UTS #46 processing (node:url domainToASCII): `user@bücher.de`,
+ * `user@BÜCHER.de` and `user@xn--bcher-kva.de` are one address with one suppression key.
+ * A-labels, not U-labels: they are what DNS and SMTP without SMTPUTF8 use (RFC 5890, 5321), and
+ * ASCII has no second spelling. `Foo@Example.COM` and ` foo@example.com` are one address too.
  * Throws invalid_input (naming `field`) for anything that is not a deliverable-looking address.
  */
 export function normalizeEmail(raw: string, field = 'email'): string {
-  const email = raw.trim().normalize('NFC').toLowerCase();
-  const problem = emailProblem(email);
+  const email = asciiDomain(raw.trim().normalize('NFC').toLowerCase());
+  const problem = email === null ? 'has an invalid domain' : emailProblem(email);
   if (problem) throw new OptboxError('invalid_input', `${field}: ${problem}`, [{ field, message: problem }]);
-  return email;
+  return email!;
 }
 
 function emailProblem(email: string): string | null {
@@ -42,4 +47,14 @@ function emailProblem(email: string): string | null {
   if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) return 'has an invalid domain';
   if (/^\d+$/.test(labels[labels.length - 1]!)) return 'has an invalid domain';
   return null;
+}
+
+/** The domain part in A-label form (an address without @ is left for emailProblem); null when UTS #46 refuses the domain. */
+function asciiDomain(email: string): string | null {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return email;
+  const domain = email.slice(at + 1);
+  if (/^[\x21-\x7e]*$/.test(domain) && !/xn--/.test(domain)) return email; // plain ASCII: nothing to map
+  const ascii = domainToASCII(domain);
+  return ascii ? `${email.slice(0, at)}@${ascii}` : null;
 }

@@ -10,9 +10,10 @@ export interface EraseInput {
 }
 
 /**
- * GDPR art. 17 ("right to be forgotten"): delete the person's data but keep a
- * global suppression on the keyed hash of their address, so a later import of the same address
- * is never mailed. One unit of work (see db/stores/erasure.ts). Used by the marketing API
+ * GDPR art. 17 ("right to be forgotten"), DESIGN promise 5: delete the person's data but keep a
+ * global suppression on the keyed hash of every address they had (the current one and those
+ * before an address change), so a later import of any of them is never mailed. Erased data does
+ * not stay readable in the database files (secure_delete, and a WAL checkpoint afterwards). One unit of work (see db/stores/erasure.ts). Used by the marketing API
  * (DELETE /api/v1/contacts/:id) and the preference center. Idempotent: erasing an erased
  * contact changes nothing and succeeds.
  */
@@ -25,5 +26,7 @@ export async function eraseContact(deps: CoreDeps, input: EraseInput): Promise<{
     at: deps.clock.now(),
     event: { source: input.source, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) },
   });
+  // The erasure committed; the WAL still holds the old pages with the address in them.
+  if (erased) deps.store.checkpoint();
   return { erased };
 }

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'limit_reached',
   /** The path exists, but not with this method. */
   'method_not_allowed',
+  /** A service optbox depends on (the mail server) failed for now: try again later. */
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

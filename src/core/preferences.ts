@@ -5,7 +5,8 @@ import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidInput, invalidLink, OptboxError } from './errors.ts';
 import { evidenceOf } from './evidence.ts';
-import { peekOnceToken, signOnceToken, useOnceToken } from './once-links.ts';
+import { assertLinkCurrent, peekOnceToken, signOnceToken, useOnceToken } from './once-links.ts';
+import { undoGrant, useUndoGrant } from './consent-proof.ts';
 import { resubscribe, unsubscribe } from './subscriptions.ts';
 import { isoOrNull } from '../format/time.ts';
 
@@ -24,8 +25,11 @@ export async function contactForSignIn(deps: CoreDeps, email: string): Promise<A
 }
 
 /** A preference-center footer link (`prefs` token): the contact it opens, while it can be reached. */
-export function contactOfPreferencesLink(deps: CoreDeps, token: string): Promise<ActiveContact> {
-  return activeContactById(deps, deps.tokens.verify(token, 'prefs').contactId);
+export async function contactOfPreferencesLink(deps: CoreDeps, token: string): Promise<ActiveContact> {
+  const link = deps.tokens.verify(token, 'prefs');
+  const contact = await activeContactById(deps, link.contactId);
+  assertLinkCurrent(contact, link.issuedAt);
+  return contact;
 }
 
 /** The contact a single-use link names (for the page in front of its button), without using it. */
@@ -50,8 +54,12 @@ export async function pendingTopicOfLink(deps: CoreDeps, token: string): Promise
   return { contact, topic: await topicOfClaim(deps, claims.scope) };
 }
 
+/** "Every topic", as a confirmation link for mail on again names it (topic:*). */
+const ALL_MAIL = { id: '*', nameNl: 'alle e-mail', nameEn: 'all email', descriptionNl: '', descriptionEn: '', defaultStatus: 'opt-out', doubleOptIn: false } as unknown as TopicRow;
+
 async function topicOfClaim(deps: CoreDeps, scope: string | undefined): Promise<TopicRow> {
-  const topic = await deps.store.topics.byId((scope ?? '').slice('topic:'.length));
+  const id = (scope ?? '').slice('topic:'.length);
+  const topic = id === '*' ? ALL_MAIL : await deps.store.topics.byId(id);
   if (!topic) throw invalidLink('topic no longer exists');
   return topic;
 }
@@ -94,6 +102,12 @@ export interface SavePreferencesInput {
   locale?: 'nl' | 'en' | undefined;
   noProfiling?: boolean | undefined;
   request?: RequestEvidence | undefined;
+  /**
+   * The session proved control of the address minutes ago (signed in by a mailed link). Without
+   * it, every topic turned on waits for a confirmation link mailed to the address (see
+   * core/consent-proof.ts): a session opened by a footer link may only reduce mail.
+   */
+  proven?: boolean | undefined;
 }
 
 /**
@@ -118,7 +132,7 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
     if (wanted === undefined) continue;
     if (!wanted && status !== 'unsubscribed') await unsubscribe(deps, { ...base, topic: topic.id });
     else if (wanted && status === 'unsubscribed') {
-      if (topic.doubleOptIn) {
+      if (topic.doubleOptIn || !input.proven) {
         await deps.store.consent.setTopics({
           contactId: view.contact.id,
           at: deps.clock.now(),
@@ -142,13 +156,29 @@ export async function confirmTopic(deps: CoreDeps, input: { token: string; reque
 }
 
 /** Unsubscribe from everything, or undo that. */
-export async function setAllMail(deps: CoreDeps, input: { contactId: string; on: boolean; request?: RequestEvidence | undefined }) {
+export async function setAllMail(deps: CoreDeps, input: { contactId: string; on: boolean; request?: RequestEvidence | undefined; proven?: boolean | undefined; undo?: string | undefined; linkMinutes: number }): Promise<{ confirm?: { topic: TopicRow; token: string }; undo?: string }> {
   const args = { contactId: input.contactId, topic: '*', source: SOURCE, request: input.request };
-  return input.on ? resubscribe(deps, args) : unsubscribe(deps, args);
+  if (!input.on) {
+    await unsubscribe(deps, args);
+    return { undo: undoGrant(deps, input.contactId, '*') };
+  }
+  if (!input.proven) {
+    if (!input.undo) return { confirm: { topic: ALL_MAIL, token: signOnceToken(deps, input.contactId, 'topic:*', input.linkMinutes).token } };
+    await useUndoGrant(deps, { token: input.undo, contactId: input.contactId, scope: '*' });
+  }
+  await resubscribe(deps, args);
+  return {};
 }
 
-/** GDPR art. 18 restriction: pause all mail for some days, or lift the pause (days 0). */
-export async function pauseMail(deps: CoreDeps, input: { contactId: string; days: 0 | 30 | 90; request?: RequestEvidence | undefined }): Promise<number | null> {
+/**
+ * GDPR art. 18 restriction: pause all mail for some days, or lift the pause (days 0). Lifting it
+ * brings mail back, so it needs a proven session (core/consent-proof.ts).
+ */
+export async function pauseMail(deps: CoreDeps, input: { contactId: string; days: 0 | 30 | 90; request?: RequestEvidence | undefined; proven?: boolean | undefined }): Promise<number | null> {
+  if (input.days === 0 && input.proven === false) {
+    const current = await contactById(deps, input.contactId);
+    if (current.pausedUntil !== null && current.pausedUntil > deps.clock.now()) throw new OptboxError('forbidden', 'to end the pause, sign in with a link mailed to your address first');
+  }
   const until = input.days === 0 ? null : deps.clock.now() + input.days * 86_400_000;
   const contact = await updateContact(deps, { id: input.contactId, pausedUntil: until, source: SOURCE, request: input.request });
   return contact.pausedUntil;
@@ -217,12 +247,15 @@ export async function requestEmailChange(deps: CoreDeps, input: { contactId: str
 }
 
 /** Follow the confirmation link sent to the new address. */
-export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined }): Promise<{ contactId: string; email: string; locale: ActiveContact['locale'] }> {
+export async function confirmEmailChange(deps: CoreDeps, input: { token: string; request?: RequestEvidence | undefined; keepSessionId?: string | undefined }): Promise<{ contactId: string; email: string; locale: ActiveContact['locale'] }> {
   const claims = peekOnceToken(deps, input.token, 'email');
   const contact = await activeContactById(deps, claims.contactId);
+  assertLinkCurrent(contact, claims.issuedAt);
   const result = await deps.store.sessions.confirmEmail({
     jti: claims.jti,
     contactId: contact.id,
+    keepSessionId: input.keepSessionId,
+    oldEmail: contact.email,
     at: deps.clock.now(),
     oldKey: deps.addressKey(contact.email),
     newKey: (email) => deps.addressKey(email),

@@ -15,6 +15,8 @@ import { invalidLink } from './errors.ts';
  *   c  campaign                             unsub only, optional
  *   exp, jti                                login (minutes, single use); unsub/prefs never expire
  *                                           unless asked (RFC 8058 links must keep working)
+ *   i  issued at (s)                        prefs and login: an address change voids the ones
+ *                                           issued before it (contacts.links_issued_after)
  */
 export type Purpose = 'unsub' | 'prefs' | 'login';
 
@@ -25,12 +27,15 @@ export interface UnsubClaims {
 }
 export interface PrefsClaims {
   contactId: string;
+  /** When it was signed (s); absent in links made before this claim existed. */
+  issuedAt?: number | undefined;
 }
 export interface LoginClaims {
   contactId: string;
   jti: string;
   /** What the sign-in is for, e.g. 'prefs' or a step-up action. */
   scope?: string | undefined;
+  issuedAt?: number | undefined;
 }
 interface ClaimsOf {
   unsub: UnsubClaims;
@@ -60,6 +65,7 @@ interface Payload {
   c?: string;
   j?: string;
   o?: string;
+  i?: number;
   exp?: number;
 }
 
@@ -83,6 +89,7 @@ export function createTokenService(keys: SigningKey[], activeKid: string, clock:
   return {
     sign(purpose, claims, options = {}) {
       const payload = toPayload(purpose, claims);
+      if (purpose !== 'unsub') payload.i = Math.floor(clock.now() / 1000);
       if (options.expiresInSeconds !== undefined) payload.exp = Math.floor(clock.now() / 1000) + options.expiresInSeconds;
       return jwt.sign(payload, active, { algorithm: 'HS256', header, noTimestamp: true });
     },
@@ -123,8 +130,8 @@ function claimsOf(purpose: Purpose, payload: Payload): UnsubClaims | PrefsClaims
       return { contactId: payload.s, topic: payload.t, campaign: payload.c };
     case 'login':
       if (typeof payload.j !== 'string' || payload.exp === undefined) throw invalidLink('sign-in token without id or expiry');
-      return { contactId: payload.s, jti: payload.j, scope: payload.o };
+      return { contactId: payload.s, jti: payload.j, scope: payload.o, issuedAt: typeof payload.i === 'number' ? payload.i : undefined };
     case 'prefs':
-      return { contactId: payload.s };
+      return { contactId: payload.s, issuedAt: typeof payload.i === 'number' ? payload.i : undefined };
   }
 }

@@ -1,6 +1,8 @@
+import type { LookupFunction } from 'node:net';
 import type { Logger } from 'pino';
 import type { DueDelivery } from '../db/store.ts';
 import type { CoreDeps } from './deps.ts';
+import { postWebhook } from './webhook-post.ts';
 import { signWebhook } from './webhooks.ts';
 
 export interface WebhookWorkerOptions {
@@ -13,6 +15,10 @@ export interface WebhookWorkerOptions {
   /** Deliveries sent at once per turn. */
   batch?: number;
   logger?: Logger | undefined;
+  /** WEBHOOK_ALLOW_PRIVATE: deliver to loopback, private and link-local addresses too. */
+  allowPrivate?: boolean | undefined;
+  /** Name resolution for deliveries (tests inject one); node's dns.lookup by default. */
+  lookup?: LookupFunction | undefined;
 }
 
 /**
@@ -62,31 +68,31 @@ export function createWebhookWorker(deps: CoreDeps, options: WebhookWorkerOption
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
-    try {
-      const res = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'optbox-webhooks/1',
-          'webhook-id': delivery.eventId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(delivery.secret, delivery.eventId, timestamp, delivery.payload),
-        },
-        body: delivery.payload,
-        redirect: 'manual', // a redirect is not an answer; following it could leave the host registered
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      statusCode = res.status;
-      await res.body?.cancel();
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      error = e.name === 'TimeoutError' || e.name === 'AbortError' ? `timeout after ${options.timeoutMs} ms` : (e.cause?.code ?? e.message ?? 'request failed').slice(0, 200);
-    }
+    const outcome = await postWebhook({
+      url: delivery.url,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'optbox-webhooks/1',
+        'webhook-id': delivery.eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(delivery.secret, delivery.eventId, timestamp, delivery.payload),
+      },
+      body: delivery.payload,
+      timeoutMs: options.timeoutMs,
+      allowPrivate: options.allowPrivate ?? false,
+      lookup: options.lookup,
+    });
+    // The delivery log (read by API-key holders) gets the status or a fixed word; the operator's
+    // log also gets the cause (ECONNREFUSED, ENOTFOUND …).
+    if ('status' in outcome) {
+      statusCode = outcome.status;
+      if (outcome.status < 200 || outcome.status >= 300) error = `HTTP ${outcome.status}`;
+    } else error = outcome.error === 'timeout' ? `timeout after ${options.timeoutMs} ms` : outcome.error;
+    const cause = 'cause' in outcome ? outcome.cause : undefined;
     const attempt = delivery.attempts + 1;
     const delivered = error === null;
     const nextAttemptAt = delivered || attempt >= options.maxAttempts ? null : deps.clock.now() + RETRY_SCHEDULE_MS[Math.min(attempt, RETRY_SCHEDULE_MS.length) - 1]!;
-    if (!delivered) options.logger?.warn({ delivery: delivery.id, attempt, error, retry: nextAttemptAt !== null }, 'webhook delivery failed');
+    if (!delivered) options.logger?.warn({ delivery: delivery.id, attempt, error, cause, retry: nextAttemptAt !== null }, 'webhook delivery failed');
     const endpointPausedUntil = delivered ? null : deps.clock.now() + endpointPauseMs(delivery.failingSince, at);
     await deps.store.webhooks.recordAttempt({ deliveryId: delivery.id, at, statusCode, error, durationMs: Math.round(performance.now() - started), delivered, nextAttemptAt, endpointPausedUntil });
   }

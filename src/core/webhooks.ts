@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { WEBHOOK_EVENT_TYPES, type EndpointLimits, type WebhookEndpointRow, type WebhookEventType } from '../db/store.ts';
 import type { CoreDeps } from './deps.ts';
 import { invalidInput, notFound, OptboxError } from './errors.ts';
+import { ipLiteralOf, isPublicAddress } from './webhook-target.ts';
 
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType };
 
@@ -18,8 +19,13 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 
 export const newWebhookSecret = () => SECRET_PREFIX + randomBytes(32).toString('base64');
 
-/** A receiver URL: http(s) only, no credentials in it (they would be logged by proxies). */
-export function checkWebhookUrl(raw: string): string {
+/**
+ * A receiver URL: http(s) only, no credentials in it (they would be logged by proxies), and
+ * unless private targets are allowed, not an IP address outside public unicast (in any
+ * spelling: the URL parser turns decimal, hex and octal IPv4 into dotted form). A name is
+ * judged at each delivery, on the address it resolves to then (core/webhook-post.ts).
+ */
+export function checkWebhookUrl(raw: string, options: { allowPrivate?: boolean | undefined } = {}): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -28,6 +34,8 @@ export function checkWebhookUrl(raw: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidInput('url', 'must be an http:// or https:// URL');
   if (url.username || url.password) throw invalidInput('url', 'must not carry a user name or password');
+  const literal = ipLiteralOf(url);
+  if (literal && !options.allowPrivate && !isPublicAddress(literal)) throw invalidInput('url', 'points at a loopback, private, link-local or reserved address (allowed only with WEBHOOK_ALLOW_PRIVATE=true)');
   return url.toString();
 }
 
@@ -50,7 +58,7 @@ export interface CreateEndpointInput {
  * not make it owe millions.
  */
 export async function createWebhookEndpoint(deps: CoreDeps, input: CreateEndpointInput): Promise<WebhookEndpointRow> {
-  const url = checkWebhookUrl(input.url);
+  const url = checkWebhookUrl(input.url, { allowPrivate: deps.allowPrivateWebhooks });
   const events = [...new Set(input.events)];
   if (events.length === 0) throw invalidInput('events', 'name at least one event');
   for (const [i, e] of events.entries()) if (!WEBHOOK_EVENT_TYPES.includes(e)) throw invalidInput(`events[${i}]`, `unknown event "${e}"`);

@@ -20,12 +20,55 @@ export interface Db {
  * The cost of that fsync is shared by grouping commits (see write-queue.ts).
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path);
+  let sqlite: Database.Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    sqlite = new Database(path);
+    return configure(sqlite, path);
+  } catch (err) {
+    if (sqlite?.open) sqlite.close();
+    throw new DatabaseError(path, err);
+  }
+}
+
+/**
+ * The database cannot be opened, written or migrated: one line that says which file and why
+ * (the server and the CLI print it and exit non-zero, without a stack trace).
+ */
+export class DatabaseError extends Error {
+  constructor(path: string, cause: unknown) {
+    super(`cannot use the database ${path}: ${describe(cause)}`, { cause });
+    this.name = 'DatabaseError';
+  }
+}
+
+function describe(err: unknown): string {
+  const code = String((err as { code?: unknown })?.code ?? '');
+  if (code.startsWith('SQLITE_READONLY')) return 'it is read-only (check the file, its folder and the -wal/-shm files: optbox needs to write them)';
+  if (code.startsWith('SQLITE_CANTOPEN')) return 'the file cannot be opened (check the path and the permissions of the file and its folder)';
+  if (code === 'SQLITE_NOTADB') return 'the file is not an SQLite database';
+  if (code.startsWith('SQLITE_CORRUPT')) return 'the file is corrupt';
+  if (code === 'SQLITE_FULL') return 'the disk is full';
+  if (code.startsWith('SQLITE_IOERR')) return `an I/O error (${code})`;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied creating its folder';
+  if (code === 'EROFS') return 'its folder is on a read-only file system';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is not a folder';
+  const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+  return code ? `${message} (${code})` : message;
+}
+
+function configure(sqlite: Database.Database, path: string): Db {
+  sqlite.pragma('busy_timeout = 5000');
+  // A file SQLite can only read opens without complaint and fails at the first write (the
+  // first unsubscribe): take the write lock once now, so a read-only file stops the start.
+  sqlite.exec('BEGIN IMMEDIATE');
+  sqlite.exec('ROLLBACK');
   if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // Deleted and overwritten content is zeroed in the file, not left in free space where anyone
+  // with the file could read an erased address (GDPR art. 17). See also checkpoint() in store.ts.
+  sqlite.pragma('secure_delete = ON');
   // A 32 MiB page cache keeps the upper levels of the suppression index hot. No mmap: mapped
   // pages count towards the server's resident memory, which must stay small with millions of rows.
   sqlite.pragma('cache_size = -32768');

@@ -16,6 +16,9 @@ import { createOperatorStore } from './stores/operators.ts';
 import { createConsoleStatsStore, createCounterSync } from './stores/console-stats.ts';
 import { createSuppressionImportStore } from './stores/suppression-imports.ts';
 import { createSuppressionBrowseStore } from './stores/suppression-browse.ts';
+import { createFeedbackStore } from './stores/feedback.ts';
+import { createOpsStore } from './stores/ops.ts';
+import { migrateAddressFormsSync, type AddressFormsResult } from './stores/address-forms.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
@@ -23,7 +26,9 @@ export type { OperatorRole, AuditInput } from './stores/operators.ts';
 export type { DashboardCounts } from './stores/console-stats.ts';
 export type { BrowseFilter } from './stores/suppression-browse.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits } from './stores/webhooks.ts';
-export type { LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
+export type { LedgerHead, LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
+export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
+export type { RetentionCounts } from './stores/ops.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow, OperatorRow, OperatorSessionRow, AuditEventRow, SuppressionImportRow } from './schema/index.ts';
 
 /**
@@ -41,11 +46,14 @@ export function createStore(db: Db) {
   const webhooks = createWebhookStore(db.orm, transact);
   const suppressions = createSuppressionStore(db.orm, db.sqlite, transact, ledger.sync, webhooks.sync, counters);
   const ping = db.sqlite.prepare('SELECT 1 AS ok');
+  const consent = createConsentStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync);
   return {
     contacts: createContactStore(db.orm, transact, ledger.sync, webhooks.sync),
     topics: createTopicStore(db.orm, transact, version),
     suppressions: suppressions.store,
-    consent: createConsentStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync),
+    consent: consent.store,
+    feedback: createFeedbackStore(db.sqlite, transact, ledger.sync, suppressions.sync, consent.sync),
+    ops: createOpsStore(db.sqlite, transact),
     erasure: createErasureStore(db.orm, transact, ledger.sync, suppressions.sync, webhooks.sync),
     sessions: createSessionStore(db.orm, transact, ledger.sync, suppressions.sync),
     webhooks: webhooks.store,
@@ -57,6 +65,18 @@ export function createStore(db: Db) {
     consoleStats: createConsoleStatsStore(db.sqlite),
     imports: createSuppressionImportStore(db.orm, transact),
     suppressionBrowse: createSuppressionBrowseStore(db.sqlite),
+    /** Start-up data migration of stored address forms (see stores/address-forms.ts); null when done before. */
+    migrateAddressForms(input: { normalize: (email: string) => string | null; key: (email: string) => Buffer; at: number }): AddressFormsResult | null {
+      return migrateAddressFormsSync(db.sqlite, counters, input);
+    },
+    /**
+     * Copy the WAL into the database file and truncate it to nothing: after an erasure, the old
+     * page images in the WAL (which still hold the address) must not stay on disk. A no-op for
+     * an in-memory database.
+     */
+    checkpoint(): void {
+      if (db.sqlite.open && db.sqlite.name !== ':memory:') db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    },
     /** Answers when the database is open and migrated. */
     healthy(): boolean {
       return db.sqlite.open && ping.get() !== undefined;

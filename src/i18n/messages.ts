@@ -115,6 +115,9 @@ const en = {
   'source.admin': "our staff",
   'source.import': "an import",
   'source.bounce-webhook': "a mail delivery report",
+  'source.complaint-webhook': "a spam report from your mailbox provider",
+  'source.unsubscribe-webhook': "an unsubscribe through our mail service",
+  'source.retention': "our retention period",
   'source.mailto': "an unsubscribe email",
   'source.cli': "our staff",
   'erase.title': "Delete your data?",
@@ -128,6 +131,8 @@ const en = {
   'error.forbidden.body': "The form was sent from another site, or your session ended. Open your preferences again and retry. {detail}",
   'error.rate_limited.title': "Please wait a moment",
   'error.rate_limited.body': "Too many requests came in. Wait a few minutes and try again.",
+  'error.unavailable.title': 'We could not send the email just now',
+  'error.unavailable.body': 'Nothing was changed. Please try again in a few minutes.',
   'footer.privacy': 'We keep a record of changes to your preferences as required by the GDPR.',
 } as const;
 
@@ -248,6 +253,9 @@ const nl: Record<MessageKey, string> = {
   'source.admin': "onze medewerkers",
   'source.import': "een import",
   'source.bounce-webhook': "een melding over mailaflevering",
+  'source.complaint-webhook': "een spammelding van je mailprovider",
+  'source.unsubscribe-webhook': "een afmelding via onze maildienst",
+  'source.retention': "onze bewaartermijn",
   'source.mailto': "een afmeldmail",
   'source.cli': "onze medewerkers",
   'erase.title': "Je gegevens wissen?",
@@ -261,6 +269,8 @@ const nl: Record<MessageKey, string> = {
   'error.forbidden.body': "Het formulier kwam van een andere site, of je sessie is verlopen. Open je voorkeuren opnieuw en probeer het nog eens. {detail}",
   'error.rate_limited.title': "Even geduld",
   'error.rate_limited.body': "Er kwamen te veel verzoeken binnen. Wacht een paar minuten en probeer het opnieuw.",
+  'error.unavailable.title': 'We konden de e-mail nu niet versturen',
+  'error.unavailable.body': 'Er is niets gewijzigd. Probeer het over een paar minuten opnieuw.',
   'footer.privacy': 'We houden wijzigingen in je voorkeuren bij, zoals de AVG vraagt.',
 };
 

@@ -1,13 +1,13 @@
 import type { Config } from '../config.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { invalidInput } from '../core/errors.ts';
-import { linksFor, preferencesUrlFor } from '../core/links.ts';
+import { linksFor } from '../core/links.ts';
 import { knownTopic } from '../core/topics.ts';
 import { mayMail, type MailRecipient, type RefusalReason } from '../core/may-mail.ts';
 import type { TopicRow } from '../db/store.ts';
 import type { Locale } from '../i18n/messages.ts';
 import { topicName } from '../i18n/topics.ts';
-import { listUnsubscribeHeaders } from './headers.ts';
+import { feedbackIdHeader, listIdHeader, listUnsubscribeHeaders } from './headers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { prepareBatchInput, prepareInput, type PrepareInput, type ValidPrepareInput } from './input.ts';
 import { MAIL_LABELS } from './labels.ts';
@@ -22,11 +22,11 @@ export interface PreparedMail {
   subject: string;
   html: string;
   text: string;
-  /** List-Unsubscribe (+ -Post) for marketing mail; empty for transactional mail. */
+  /** List-Unsubscribe (+ -Post), and List-Id and Feedback-ID when configured, for marketing mail; empty for transactional mail. */
   headers: Record<string, string>;
   /** Null for transactional mail. */
   unsubscribeUrl: string | null;
-  /** Null when optbox does not know the recipient (transactional mail only). */
+  /** Null for transactional mail (it carries no preferences link). */
   preferencesUrl: string | null;
   locale: Locale;
 }
@@ -109,9 +109,12 @@ export async function loadMailHook(deps: { core: CoreDeps; config: Config }, com
       // campaign made people leave); linksFor signs it and the preferences token.
       ({ unsubscribeUrl, preferencesUrl } = linksFor(core, { contactId: recipient.contactId, topic: topic.id, campaign: input.campaign }));
       headers = listUnsubscribeHeaders({ unsubscribeUrl, token: unsubscribeUrl.slice(unsubscribeUrl.lastIndexOf('/') + 1), mailto: config.mail.unsubscribeMailto });
-    } else if (recipient) {
-      preferencesUrl = preferencesUrlFor(core, recipient.contactId);
+      if (config.mail.listIdDomain) Object.assign(headers, listIdHeader({ topicId: topic.id, topicName: topic.nameEn, domain: config.mail.listIdDomain }));
+      if (config.mail.feedbackIdSender) Object.assign(headers, feedbackIdHeader({ campaign: input.campaign, topicId: topic.id, senderId: config.mail.feedbackIdSender }));
     }
+    // Transactional mail carries no preferences link: it goes to anyone the sender names, even
+    // someone who unsubscribed from everything, so its link would hand whoever can ask for
+    // such a mail (an API key with messages:prepare) a session for that person.
     // Data first: the names optbox provides cannot be overridden by a sender's data.
     const context = {
       ...input.data,

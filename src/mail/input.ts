@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailInput } from '../core/email.ts';
 import { topicIdInput } from '../core/validation.ts';
+import { templateData } from './template-data.ts';
 import { TEMPLATE_NAME } from './templates.ts';
 
 /** A prepare batch is rendered in one go and answered in one JSON body: keep it bounded. */
@@ -25,8 +26,8 @@ export const prepareInput = z
     /** The topic of a marketing mail; left out for transactional mail. */
     topic: topicIdInput.optional(),
     template: z.string().regex(TEMPLATE_NAME, 'is not a template name (a-z, 0-9, - and _)'),
-    /** Template variables; HTML in them is escaped. */
-    data: z.record(z.string(), z.unknown()).default({}),
+    /** Template variables (flat: strings, numbers, booleans, lists of them); HTML in them is escaped. */
+    data: templateData.default({}),
     /** Subject line; without it the template's <mj-title> is used. */
     subject: oneLine(300).optional(),
     /** Named in the unsubscribe token, so the ledger shows which campaign made people leave. */
@@ -47,7 +48,8 @@ export const prepareInput = z
     if (!input.transactional && input.topic === undefined) ctx.addIssue({ code: 'custom', path: ['topic'], message: 'is required unless the mail is transactional' });
   });
 
-export type PrepareInput = z.input<typeof prepareInput>;
+/** `data` is typed loosely: it is checked at run time, naming the bad value (`data.firstName`). */
+export type PrepareInput = Omit<z.input<typeof prepareInput>, 'data'> & { data?: Record<string, unknown> | undefined };
 export type ValidPrepareInput = z.output<typeof prepareInput>;
 
 export const prepareBatchInput = z.array(prepareInput).min(1).max(MAX_PREPARE_BATCH);

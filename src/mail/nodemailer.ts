@@ -34,6 +34,13 @@ export class OptboxMessageError extends Error {
 }
 
 const LIST_HEADERS = ['List-Unsubscribe', 'List-Unsubscribe-Post'];
+/** Headers of ours that a DKIM signature must cover when present (Gmail ignores an unsigned Feedback-ID). */
+const SIGNED_HEADERS = [...LIST_HEADERS, 'List-Id', 'Feedback-ID'];
+/** Nodemailer's own default list (dkim/sign.js), which has no Feedback-ID. */
+const NODEMAILER_DKIM_FIELDS =
+  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:Content-ID:Content-Description:Resent-Date:Resent-From:Resent-Sender:Resent-To:Resent-Cc:Resent-Message-ID:In-Reply-To:References:List-Id:List-Help:List-Unsubscribe:List-Unsubscribe-Post:List-Subscribe:List-Post:List-Owner:List-Archive:OTP-Token';
+
+type DkimOptions = NonNullable<Exclude<SendMailOptions['dkim'], undefined>>;
 
 /**
  * Nodemailer compile plugin: `transporter.use('compile', optboxPlugin(hook))`.
@@ -57,14 +64,15 @@ export function optboxPlugin(hook: MailHook): PluginFunction {
   return (mail, callback) => {
     const data = mail.data as SendMailOptions & { optbox?: OptboxMailOptions };
     if (data.optbox === undefined) return callback();
-    apply(hook, data, mail.mailer.dkim ? mail.mailer.dkim.options.headerFieldNames : undefined).then(
+    apply(hook, data, mail.mailer.dkim ? (mail.mailer.dkim.options as DkimOptions) : undefined).then(
       () => callback(),
       (err: unknown) => callback(err as Error as never),
     );
   };
 }
 
-async function apply(hook: MailHook, data: SendMailOptions & { optbox?: OptboxMailOptions }, transportFieldNames: string | undefined): Promise<void> {
+async function apply(hook: MailHook, data: SendMailOptions & { optbox?: OptboxMailOptions }, transportDkim: DkimOptions | undefined): Promise<void> {
+  const transportFieldNames = transportDkim?.headerFieldNames;
   const options = data.optbox!;
   const to = addressesOf(data.to);
   if (to.length !== 1) throw new OptboxMessageError(`an optbox message has exactly one recipient in "to" (it has ${to.length}): its links are personal`);
@@ -80,8 +88,14 @@ async function apply(hook: MailHook, data: SendMailOptions & { optbox?: OptboxMa
   if (listHeaders && transportFieldNames && !covers(transportFieldNames)) {
     throw new OptboxMessageError('the transport DKIM headerFieldNames leave out List-Unsubscribe or List-Unsubscribe-Post; RFC 8058 one-click needs both signed');
   }
-  if (listHeaders && data.dkim?.headerFieldNames && !covers(data.dkim.headerFieldNames)) {
-    data.dkim = { ...data.dkim, headerFieldNames: [data.dkim.headerFieldNames, ...LIST_HEADERS].join(':') };
+  // Every header of ours the signature must cover is added to the names it signs: to the
+  // message's own DKIM options, or to a per-message copy of the transport's.
+  const mustSign = SIGNED_HEADERS.filter((h) => h in prepared.headers);
+  const dkim = (data.dkim as DkimOptions | undefined) ?? transportDkim;
+  if (mustSign.length && dkim && !('keys' in dkim && dkim.keys)) {
+    const names = dkim.headerFieldNames ?? NODEMAILER_DKIM_FIELDS;
+    const missing = mustSign.filter((h) => !names.toLowerCase().split(':').map((n) => n.trim()).includes(h.toLowerCase()));
+    if (missing.length) data.dkim = { ...dkim, headerFieldNames: [names, ...missing].join(':') };
   }
 
   data.subject = prepared.subject;

@@ -1,14 +1,45 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import proxyaddr from 'proxy-addr';
+import type { TrustProxy } from '../config.ts';
 import type { RequestEvidence } from '../core/deps.ts';
 
+/** The request variable that holds the client address (set once per request by clientAddress). */
+const CLIENT_IP = 'clientIp';
+
 /** The peer address of the connection, when served by Node (tests with app.request have none). */
-export function clientIp(c: Context): string | undefined {
+function peerAddress(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Who the client is, decided once per request. Without TRUST_PROXY it is the socket peer and
+ * X-Forwarded-For is ignored (anyone can send it). With TRUST_PROXY, the addresses in
+ * X-Forwarded-For are walked from the right (nearest hop first), past the trusted proxies
+ * (a hop count, or addresses/CIDRs), and the first untrusted one is the client (RFC 7239 §5.2
+ * explains why only the proxies' own entries can be believed).
+ */
+export function clientAddress(trust: TrustProxy): MiddlewareHandler {
+  const trusted = trust === null ? null : 'hops' in trust ? (_addr: string, i: number) => i < trust.hops : proxyaddr.compile(trust.addresses);
+  return async (c, next) => {
+    const peer = peerAddress(c);
+    let ip = peer;
+    if (trusted && peer) {
+      const forwarded = c.req.header('x-forwarded-for');
+      ip = proxyaddr({ connection: { remoteAddress: peer }, socket: { remoteAddress: peer }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } } as never, trusted);
+    }
+    c.set(CLIENT_IP as never, ip as never);
+    await next();
+  };
+}
+
+/** The client's address (see clientAddress); the socket peer when the middleware did not run. */
+export function clientIp(c: Context): string | undefined {
+  return (c.get(CLIENT_IP as never) as string | undefined) ?? peerAddress(c);
 }
 
 /** Who made a change, as the ledger keeps it (core truncates and hashes both). */

@@ -4,6 +4,8 @@ import type { ApiKeyEnv } from '../auth/api-key.ts';
 import type { Logger } from '../logger.ts';
 import type { MailService } from '../mail/service.ts';
 import type { Mailer } from '../mail/transport.ts';
+import type { Metrics } from '../metrics.ts';
+import type { SnsHttp } from './hooks/sns.ts';
 
 /** What every area factory is given, built once by the runtime (src/runtime.ts). */
 export interface AppDeps {
@@ -14,6 +16,17 @@ export interface AppDeps {
   mailer: Mailer;
   /** The runtime's mail hook and the sending of optbox's own mails. */
   mail: MailService;
+  /** Prometheus metrics of this runtime; absent: nothing is counted and /metrics answers 404. */
+  metrics?: Metrics | undefined;
+  /** How /hooks/ses reaches SNS (certificates, subscription confirmation); absent: the real AWS rule. */
+  snsHttp?: SnsHttp | undefined;
+  /** Runs a request with its id, so every log line of it carries the id. */
+  requestContext?: RequestContext | undefined;
+}
+
+/** The request id of the request being served, for log lines (see logger.ts). */
+export interface RequestContext {
+  run<T>(requestId: string, fn: () => T): T;
 }
 
 /** The Hono environment of every route: the API key middleware's variables. */

@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode | 'internal', ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -46,7 +47,8 @@ export function handleError(deps: AppDeps) {
     if (!known) deps.logger.error({ err, method: c.req.method }, 'unhandled error');
     const code = known?.code ?? 'internal';
     const status = STATUS[code];
-    if (c.req.path.startsWith('/api/')) {
+    // Machines read the API and the provider hooks: they get the JSON error shape.
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/hooks/')) {
       const body: ErrorBody = { error: { code, message: known?.message ?? 'internal error', ...(known?.fields.length ? { fields: known.fields } : {}) } };
       return c.json(body, status);
     }
@@ -56,6 +58,7 @@ export function handleError(deps: AppDeps) {
       : code === 'internal' ? 'server'
       : code === 'forbidden' || code === 'unauthorized' ? 'forbidden'
       : code === 'rate_limited' ? 'rate_limited'
+      : code === 'unavailable' ? 'unavailable'
       : 'bad_request';
     c.header('Cache-Control', 'no-store');
     return c.html(<ErrorPage ctx={pageContext(deps, c)} kind={kind} detail={kind === 'bad_request' || kind === 'forbidden' ? known?.message : undefined} />, status);

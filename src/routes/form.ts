@@ -10,7 +10,7 @@ export async function readForm(c: Context): Promise<FormBody> {
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) throw new OptboxError('unsupported_media_type', 'expected a form');
   try {
     const body = await c.req.parseBody({ all: true });
-    const out: FormBody = {};
+    const out: FormBody = Object.create(null) as FormBody; // a field named __proto__ stays a field
     for (const [k, v] of Object.entries(body)) {
       if (typeof v === 'string') out[k] = v;
       else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v as string[];

@@ -19,7 +19,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 /** Validate the query string (each parameter once; a repeated one is refused). */
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   const all = c.req.queries();
-  const raw: Record<string, string> = {};
+  const raw: Record<string, string> = Object.create(null) as Record<string, string>; // a parameter named __proto__ stays a parameter
   for (const [name, values] of Object.entries(all)) {
     if (values.length > 1) throw new OptboxError('invalid_input', `${name}: given more than once`, [{ field: name, message: 'given more than once' }]);
     raw[name] = values[0]!;

@@ -3,7 +3,7 @@ import { json, makeTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await makeTestApp();
+  t = await makeTestApp({ config: { webhookAllowPrivate: true } });
 });
 afterEach(() => t.close());
 

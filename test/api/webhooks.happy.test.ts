@@ -37,7 +37,7 @@ async function register(events: string[], url = receiver.url) {
 
 describe('webhook delivery', () => {
   beforeEach(async () => {
-    t = await makeTestApp();
+    t = await makeTestApp({ config: { webhookAllowPrivate: true } });
   });
 
   it('fails twice, then delivers: retried with backoff on the core clock, signed, and logged', async () => {
@@ -126,7 +126,7 @@ describe('webhook delivery', () => {
 
   it('counts a receiver that does not answer in time as failed, and retries', async () => {
     t.close();
-    t = await makeTestApp({ config: { webhookTimeoutMs: 200 } });
+    t = await makeTestApp({ config: { webhookAllowPrivate: true, webhookTimeoutMs: 200 } });
     receiver = await startReceiver((n) => (n === 0 ? 'hang' : 200));
     const endpoint = await register(['suppression.created']);
     await t.api('/api/v1/suppressions', { body: { suppressions: [{ email: 'dee@example.com' }] } });
@@ -140,7 +140,7 @@ describe('webhook delivery', () => {
 
   it('gives up after the configured attempts', async () => {
     t.close();
-    t = await makeTestApp({ config: { webhookMaxAttempts: 2 } });
+    t = await makeTestApp({ config: { webhookAllowPrivate: true, webhookMaxAttempts: 2 } });
     receiver = await startReceiver(() => 503);
     const endpoint = await register(['suppression.created']);
     await t.api('/api/v1/suppressions', { body: { suppressions: [{ email: 'eve@example.com' }] } });
@@ -176,7 +176,7 @@ describe('webhook delivery', () => {
 
 describe('durability', () => {
   it('a pending delivery survives a restart and goes out after it', async () => {
-    t = await makeTestApp({ file: true });
+    t = await makeTestApp({ file: true, config: { webhookAllowPrivate: true } });
     receiver = await startReceiver((n) => (n === 0 ? 500 : 200));
     await register(['suppression.created']);
     await t.api('/api/v1/suppressions', { body: { suppressions: [{ email: 'gus@example.com' }] } });
@@ -189,7 +189,7 @@ describe('durability', () => {
   });
 
   it('the started worker delivers on its own and stops cleanly', async () => {
-    t = await makeTestApp({ config: { webhookPollMs: 50 } });
+    t = await makeTestApp({ config: { webhookAllowPrivate: true, webhookPollMs: 50 } });
     receiver = await startReceiver();
     await register(['suppression.created']);
     t.deps.webhooks.start();

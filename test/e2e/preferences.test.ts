@@ -55,7 +55,8 @@ describe.skipIf(!hasChromium)('preference center in a browser', () => {
     await p.waitForURL(`${server.origin}/preferences`);
   }
 
-  it("opens a mail's preferences link, toggles topics, saves, reloads and sees them kept", async () => {
+  // The save mails a confirmation (the first mail compiles the templates): time for a busy machine.
+  it("opens a mail's preferences link, toggles topics, saves, reloads and sees them kept", { timeout: 60_000 }, async () => {
     const link = await t.linkFor('pia@example.com', 'newsletter');
     const { context, page: p } = await open('en');
     await p.goto(link.preferencesUrl);
@@ -74,11 +75,13 @@ describe.skipIf(!hasChromium)('preference center in a browser', () => {
     const posted = p.waitForRequest((r) => r.method() === 'POST');
     await p.getByRole('button', { name: 'Save my choices' }).click();
     expect(await (await posted).headerValue('origin')).toBe(server.origin);
-    await expect(p.getByRole('status').textContent()).resolves.toContain('Your choices are saved.');
+    // Turning a topic on from a footer link waits for the link mailed to the address.
+    await expect(p.getByRole('status').textContent()).resolves.toContain('We sent a confirmation link to your address.');
 
     await p.reload();
     expect(await switchOf(p, 'Newsletter').isChecked()).toBe(false);
     expect(await switchOf(p, 'Offers').isChecked()).toBe(true);
+    await expect(p.locator('#topic-marketing-about').textContent()).resolves.toContain('waiting for your confirmation');
     expect(await t.check('pia@example.com', 'newsletter')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
     const events = await t.core.store.ledger.forContact(link.contact.id);
     expect(events.slice(1).every((e) => e.source === 'preference-center')).toBe(true);

@@ -10,7 +10,7 @@ import { upsertContact } from '../../src/core/contacts.ts';
 import { createApiKey } from '../../src/core/api-keys.ts';
 import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { linksFor } from '../../src/core/links.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { loadTemplates, type TemplateSet } from '../../src/mail/templates.ts';
 import type { Mailer, OutgoingMail } from '../../src/mail/transport.ts';
@@ -31,7 +31,7 @@ function builtinTemplates(): Promise<TemplateSet> {
  * The whole app over a fresh, migrated database (in memory, or a temp file with `file: true`),
  * a fixed clock and silent logs. Each test file makes its own; nothing is shared.
  */
-export async function makeTestApp(options: { file?: boolean; config?: Partial<Config>; mail?: 'record' | 'transport' } = {}) {
+export async function makeTestApp(options: { file?: boolean; config?: Partial<Config>; mail?: 'record' | 'transport'; logger?: Logger } = {}) {
   const dir = options.file ? mkdtempSync(join(tmpdir(), 'optbox-test-')) : undefined;
   const config = testConfig({ databasePath: dir ? join(dir, 'optbox.db') : ':memory:', publicUrl: 'https://optbox.test', ...options.config });
   const clock = fixedClock();
@@ -40,7 +40,8 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
   const recorder: Mailer = { send: async (mail) => void mails.push(mail) };
   const mailer = options.mail === 'transport' ? undefined : recorder;
   const templates = config.mail.templatesDir === undefined ? builtinTemplates : undefined;
-  let deps = openRuntime(config, { clock, logger: createLogger('silent'), mailer, templates });
+  const logger = options.logger ?? createLogger('silent');
+  let deps = openRuntime(config, { clock, logger, mailer, templates });
   /** Responses to /api/v1 that the published document does not describe (see contract.ts). */
   const violations: string[] = [];
   const checked = (built: ReturnType<typeof createApp>) => {
@@ -85,7 +86,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     restart() {
       if (!dir) throw new Error('restart needs makeTestApp({ file: true })');
       deps.close();
-      deps = openRuntime(config, { clock, logger: createLogger('silent'), mailer, templates });
+      deps = openRuntime(config, { clock, logger, mailer, templates });
       app = checked(createApp(deps));
     },
     /** A contact subscribed to the topic, and its links as a mail would carry them (paths only). */

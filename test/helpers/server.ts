@@ -23,7 +23,8 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   const logs: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), 20_000);
+    // Generous: tsx compiles the sources at start, which on a loaded CI machine takes a while.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), 60_000);
     child.stderr!.on('data', (d) => logs.push(String(d)));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {

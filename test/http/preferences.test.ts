@@ -99,8 +99,11 @@ describe('changes from the page', () => {
     const { html } = await page(cookie);
     const res = await post('/preferences', cookie, { _csrf: csrfOf(html), shown: ['newsletter', 'marketing', 'updates'], topic: ['marketing'], locale: 'nl', noProfiling: '1' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/preferences?done=saved');
+    // A footer-link session may reduce mail at once; a topic turned on waits for the mailed link.
+    expect(res.headers.get('location')).toBe('/preferences?done=confirm');
     expect(await t.check('cas@example.com', 'newsletter')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
+    expect((await t.core.store.contacts.subscriptions(link.contact.id)).find((s) => s.topicId === 'marketing')?.status).toBe('pending');
+    expect((await post(lastLink('/preferences/confirm'), null, {})).status).toBe(200);
     expect(await t.check('cas@example.com', 'marketing')).toMatchObject({ suppressed: false });
     const contact = (await t.core.store.contacts.byId(link.contact.id))!;
     expect(contact).toMatchObject({ locale: 'nl', noProfiling: true });
@@ -108,15 +111,18 @@ describe('changes from the page', () => {
     expect(events.map((e) => [e.action, e.topic])).toEqual([
       ['object', null],
       ['unsubscribe', 'newsletter'],
-      ['subscribe', 'marketing'],
+      ['subscribe-pending', 'marketing'],
       ['unsubscribe', 'updates'],
+      ['subscribe', 'marketing'],
     ]);
     expect(events.every((e) => e.source === 'preference-center')).toBe(true);
     const after = await page(cookie, '/preferences?done=saved');
     expect(after.html).toContain('Je keuzes zijn opgeslagen.');
     expect(after.html).toMatch(/id="topic-marketing"[^>]*checked/);
-    // Turning a topic back on lifts the person's own unsubscribe.
+    // Turning a topic back on lifts the person's own unsubscribe, once the mailed link is followed.
     await post('/preferences', cookie, { _csrf: csrfOf(html), shown: ['newsletter'], topic: ['newsletter'] });
+    expect(await t.check('cas@example.com', 'newsletter')).toMatchObject({ suppressed: true });
+    await post(lastLink('/preferences/confirm'), null, {});
     expect(await t.check('cas@example.com', 'newsletter')).toMatchObject({ suppressed: false });
   });
 
@@ -124,17 +130,26 @@ describe('changes from the page', () => {
     const link = await t.linkFor('dee@example.com', 'newsletter');
     const cookie = await open(link.prefsPath);
     const csrf = csrfOf((await page(cookie)).html);
-    expect((await post('/preferences/all', cookie, { _csrf: csrf, mail: 'off' })).status).toBe(303);
+    const off = await post('/preferences/all', cookie, { _csrf: csrf, mail: 'off' });
+    expect(off.status).toBe(303);
     expect(await t.check('dee@example.com')).toMatchObject({ suppressed: true });
-    expect((await page(cookie)).html).toContain('You are unsubscribed from all emails');
-    await post('/preferences/all', cookie, { _csrf: csrf, mail: 'on' });
+    const after = (await page(cookie, off.headers.get('location')!)).html;
+    expect(after).toContain('You are unsubscribed from all emails');
+    // The undo right after, on the page that did it (it carries a single-use grant).
+    await post('/preferences/all', cookie, { _csrf: csrf, mail: 'on', undo: /name="undo" value="([^"]+)"/.exec(after)![1]! });
     expect(await t.check('dee@example.com', 'newsletter')).toMatchObject({ suppressed: false });
 
     await post('/preferences/pause', cookie, { _csrf: csrf, days: '30' });
     const paused = (await t.core.store.contacts.byId(link.contact.id))!.pausedUntil;
     expect(paused).toBe(t.clock.now() + 30 * 86_400_000);
     expect((await page(cookie)).html).toContain('All emails are paused until 28 December 2026');
-    await post('/preferences/pause', cookie, { _csrf: csrf, days: '0' });
+    // Ending the pause brings mail back: a footer-link session may not; a signed-in one may.
+    expect((await post('/preferences/pause', cookie, { _csrf: csrf, days: '0' })).status).toBe(403);
+    const sent = t.mails.length;
+    await post('/preferences/login', null, { email: 'dee@example.com' });
+    await mailed(sent + 1);
+    const strong = (await post(lastLink('/preferences/signin'), null, {})).headers.get('set-cookie')!.split(';')[0]!;
+    await post('/preferences/pause', strong, { _csrf: csrfOf((await page(strong)).html), days: '0' });
     expect((await t.core.store.contacts.byId(link.contact.id))!.pausedUntil).toBeNull();
     const actions = (await t.core.store.ledger.forContact(link.contact.id)).map((e) => e.action);
     expect(actions).toEqual(['subscribe', 'unsubscribe', 'subscribe', 'restrict', 'restrict']);

@@ -66,6 +66,9 @@ describe('GET and HEAD change nothing', () => {
   });
 });
 
+/** The undo grant the done page carries (see core/consent-proof.ts). */
+const undoOf = (html: string) => /name="undo" value="([^"]+)"/.exec(html)![1]!;
+
 describe('the confirm page and its own buttons', () => {
   it('unsubscribes from the topic, then undo resubscribes', async () => {
     const link = await t.linkFor('fay@example.com', 'newsletter');
@@ -76,7 +79,8 @@ describe('the confirm page and its own buttons', () => {
     expect(html).toContain('name="action" value="undo"');
     expect(await t.check('fay@example.com', 'newsletter')).toMatchObject({ suppressed: true });
 
-    const undo = await t.app.request(link.path, form({ action: 'undo' }));
+    const grant = /name="undo" value="([^"]+)"/.exec(html)![1]!; // the page's own undo (single use, minutes)
+    const undo = await t.app.request(link.path, form({ action: 'undo', undo: grant }));
     expect(await undo.text()).toContain('You are subscribed to Newsletter again.');
     expect(await t.check('fay@example.com', 'newsletter')).toMatchObject({ suppressed: false });
     const actions = (await t.core.store.ledger.forContact(link.contact.id)).map((e) => `${e.action}:${e.topic}:${e.source}`);
@@ -86,11 +90,11 @@ describe('the confirm page and its own buttons', () => {
   it('unsubscribe from everything suppresses every topic; undo-all restores exactly what was on', async () => {
     const link = await t.linkFor('gus@example.com', 'newsletter');
     // marketing is opt-in and gus never subscribed; updates is opt-out, so on by default
-    await t.app.request(link.path, form({ action: 'all' }));
+    const done = await (await t.app.request(link.path, form({ action: 'all' }))).text();
     for (const topic of ['newsletter', 'marketing', 'updates']) {
       expect(await t.check('gus@example.com', topic)).toMatchObject({ suppressed: true, scope: '*' });
     }
-    await t.app.request(link.path, form({ action: 'undo-all' }));
+    await t.app.request(link.path, form({ action: 'undo-all', undo: undoOf(done) }));
     expect(await t.check('gus@example.com', 'newsletter')).toMatchObject({ suppressed: false });
     const subs = Object.fromEntries((await t.core.store.contacts.subscriptions(link.contact.id)).map((s) => [s.topicId, s.status]));
     expect(subs).toEqual({ newsletter: 'subscribed', updates: 'subscribed' });
@@ -98,11 +102,10 @@ describe('the confirm page and its own buttons', () => {
 
   it('undo never lifts a bounce', async () => {
     const link = await t.linkFor('hal@example.com', 'newsletter');
-    await t.app.request(link.path, form({ action: 'all' }));
+    const done = await (await t.app.request(link.path, form({ action: 'all' }))).text();
     const { suppress } = await import('../../src/core/suppressions.ts');
     await suppress(t.core, { email: 'hal@example.com', reason: 'bounce', source: 'bounce-webhook', scope: 'newsletter' });
-    await t.app.request(link.path, form({ action: 'undo-all' }));
-    const page = await (await t.app.request(link.path, form({ action: 'undo' }))).text();
+    const page = await (await t.app.request(link.path, form({ action: 'undo-all', undo: undoOf(done) }))).text();
     expect(page).toContain('still blocked');
     expect(await t.check('hal@example.com', 'newsletter')).toMatchObject({ suppressed: true, reason: 'bounce' });
   });

@@ -116,6 +116,34 @@ describe('Nodemailer + optbox plugin over SMTP', () => {
     expect(dkimResult.signingDomain).toBe('example.com');
   });
 
+  it('List-Id (RFC 2919) and Feedback-ID, when configured, are set per topic and campaign and covered by DKIM', async () => {
+    t.config.mail.listIdDomain = 'lists.example.com';
+    t.config.mail.feedbackIdSender = 'optbox-test';
+    await upsertContact(t.core, { email: 'fid@example.com', topics: ['newsletter'], locale: 'en', source: 'api' });
+    transporter.use('compile', optboxPlugin(await t.mailHook()));
+    await transporter.sendMail(newsletter('fid@example.com'));
+    const mail = await simpleParser(sink.inbox[0]!.raw);
+    // Header names are case-insensitive (RFC 5322 §1.2.2); Nodemailer writes List-ID.
+    expect(header(mail, 'List-Id')).toMatch(/^list-id: "Newsletter" <newsletter\.lists\.example\.com>$/i);
+    expect(header(mail, 'Feedback-ID')).toMatch(/^feedback-id: nov-2026:newsletter:optbox-test$/i);
+    const signed = /\bh=([^;]+)/.exec(header(mail, 'DKIM-Signature')!)![1]!.replace(/\s+/g, '').toLowerCase().split(':');
+    expect(signed).toEqual(expect.arrayContaining(['list-id', 'feedback-id', 'list-unsubscribe', 'list-unsubscribe-post']));
+    const result = await authenticate(sink.inbox[0]!.raw, { resolver: resolver as never, ip: '127.0.0.1', helo: 'localhost', sender: 'news@example.com', mta: 'mx.example.net' });
+    expect(result.dkim.results[0]!.status.result).toBe('pass');
+    // Changing the Feedback-ID after signing breaks the signature: the header is really covered.
+    const tampered = Buffer.from(sink.inbox[0]!.raw.toString('latin1').replace('nov-2026:newsletter', 'other:newsletter'), 'latin1');
+    expect((await authenticate(tampered, { resolver: resolver as never, ip: '127.0.0.1', helo: 'localhost', sender: 'news@example.com', mta: 'mx.example.net' })).dkim.results[0]!.status.result).not.toBe('pass');
+  });
+
+  it('without LIST_ID_DOMAIN and FEEDBACK_ID_SENDER neither header is set', async () => {
+    await upsertContact(t.core, { email: 'plain@example.com', topics: ['newsletter'], locale: 'en', source: 'api' });
+    transporter.use('compile', optboxPlugin(await t.mailHook()));
+    await transporter.sendMail(newsletter('plain@example.com'));
+    const mail = await simpleParser(sink.inbox[0]!.raw);
+    expect(header(mail, 'List-Id')).toBeUndefined();
+    expect(header(mail, 'Feedback-ID')).toBeUndefined();
+  });
+
   it('extends a message DKIM headerFieldNames with both list headers, and refuses a transport list without them', async () => {
     await upsertContact(t.core, { email: 'dkim@example.com', topics: ['newsletter'], locale: 'en', source: 'api' });
     const hook = await t.mailHook();

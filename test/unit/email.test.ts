@@ -9,7 +9,14 @@ describe('normalizeEmail', () => {
     ['first.last+tag@sub.example.nl', 'first.last+tag@sub.example.nl'],
     // NFC: "é" as e + combining acute becomes the single code point
     ['jose\u0301@example.com', 'jos\u00e9@example.com'],
-    ['ÉLODIE@exämple.de', 'élodie@exämple.de'],
+    // IDNA: the domain in its A-label form, however it was written (UTS #46)
+    ['ÉLODIE@exämple.de', 'élodie@xn--exmple-cua.de'],
+    ['user@bücher.de', 'user@xn--bcher-kva.de'],
+    ['user@BÜCHER.DE', 'user@xn--bcher-kva.de'],
+    ['user@bu\u0308cher.de', 'user@xn--bcher-kva.de'],
+    ['user@xn--bcher-kva.de', 'user@xn--bcher-kva.de'],
+    ['user@XN--BCHER-KVA.de', 'user@xn--bcher-kva.de'],
+    ['user@ＥＸＡＭＰＬＥ.com', 'user@example.com'],
   ])('%j → %j', (input, expected) => {
     expect(normalizeEmail(input)).toBe(expected);
   });

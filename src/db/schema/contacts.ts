@@ -13,6 +13,12 @@ export const contacts = sqliteTable(
     pausedUntil: integer('paused_until'),
     /** GDPR art. 21 objection to profiling ("similar profiles"). */
     noProfiling: integer('no_profiling', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Preference, sign-in and confirmation links issued before this instant (ms) no longer open
+     * anything: set when the address changes, so mail in the old mailbox loses its power.
+     * Unsubscribe links keep working (they can only reduce mail).
+     */
+    linksIssuedAfter: integer('links_issued_after'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -15,3 +15,5 @@ export * from './used-link-tokens.ts';
 export * from './operators.ts';
 export * from './console-stats.ts';
 export * from './suppression-imports.ts';
+export * from './provider-events.ts';
+export * from './contact-addresses.ts';

@@ -44,45 +44,53 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
     .prepare();
   const externalIdOf = orm.select({ externalId: contacts.externalId }).from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare();
 
-  return {
-    /**
-     * Set a contact's topics to one status, with the suppression that goes with it, and one
-     * ledger event if anything changed. One unit: all of it commits together or none of it.
-     * A topic without a subscription row has its default status (opt-out topics are subscribed).
-     */
-    setTopics(change: TopicChange): Promise<TopicChangeResult> {
-      return transact(() => {
-        const changedTopics: string[] = [];
-        for (const topic of current.all({ contactId: change.contactId, topicIds: JSON.stringify(change.topicIds) })) {
-          const effective = topic.status ?? (topic.defaultStatus === 'opt-out' ? 'subscribed' : 'unsubscribed');
-          if (effective === change.status) continue;
-          setStatus.run({ contactId: change.contactId, topicId: topic.id, status: change.status, source: change.event.source, at: change.at });
-          changedTopics.push(topic.id);
-        }
-        const suppressed = change.suppress ? suppressionStore.addSync(change.suppress, change.at) : false;
-        const lifted = change.lift ? suppressionStore.liftSync(change.lift.addressKey, change.lift.scopes, change.lift.reasons, change.at) : 0;
-        const changed = changedTopics.length > 0 || suppressed || lifted > 0;
-        if (changed) {
-          ledger.appendSync({
-            ...change.event,
-            at: change.at,
-            contactId: change.contactId,
-            detail: { ...change.event.detail, topics: changedTopics },
-          });
-        }
-        if (changedTopics.length > 0) {
-          const contact = externalIdOf.get({ id: change.contactId });
-          webhooks.emitSync({
-            type: 'subscription.updated',
-            at: change.at,
-            contactId: change.contactId,
-            data: { contactId: change.contactId, externalId: contact?.externalId ?? null, topics: changedTopics, status: change.status, source: change.event.source },
-          });
-        }
-        return { changedTopics, changed };
+  /**
+   * Set a contact's topics to one status, with the suppression that goes with it, and one
+   * ledger event if anything changed. Synchronous: call inside a unit of the write queue.
+   * A topic without a subscription row has its default status (opt-out topics are subscribed).
+   */
+  function setTopicsSync(change: TopicChange): TopicChangeResult {
+    const changedTopics: string[] = [];
+    for (const topic of current.all({ contactId: change.contactId, topicIds: JSON.stringify(change.topicIds) })) {
+      const effective = topic.status ?? (topic.defaultStatus === 'opt-out' ? 'subscribed' : 'unsubscribed');
+      if (effective === change.status) continue;
+      setStatus.run({ contactId: change.contactId, topicId: topic.id, status: change.status, source: change.event.source, at: change.at });
+      changedTopics.push(topic.id);
+    }
+    const suppressed = change.suppress ? suppressionStore.addSync(change.suppress, change.at) : false;
+    const lifted = change.lift ? suppressionStore.liftSync(change.lift.addressKey, change.lift.scopes, change.lift.reasons, change.at) : 0;
+    const changed = changedTopics.length > 0 || suppressed || lifted > 0;
+    if (changed) {
+      ledger.appendSync({
+        ...change.event,
+        at: change.at,
+        contactId: change.contactId,
+        detail: { ...change.event.detail, topics: changedTopics },
       });
+    }
+    if (changedTopics.length > 0) {
+      const contact = externalIdOf.get({ id: change.contactId });
+      webhooks.emitSync({
+        type: 'subscription.updated',
+        at: change.at,
+        contactId: change.contactId,
+        data: { contactId: change.contactId, externalId: contact?.externalId ?? null, topics: changedTopics, status: change.status, source: change.event.source },
+      });
+    }
+    return { changedTopics, changed };
+  }
+
+  return {
+    /** For other stores' units (provider feedback): not on the Store. */
+    sync: { setTopicsSync },
+    store: {
+      /** setTopics as one unit: all of it commits together or none of it. */
+      setTopics(change: TopicChange): Promise<TopicChangeResult> {
+        return transact(() => setTopicsSync(change));
+      },
     },
   };
 }
 
-export type ConsentStore = ReturnType<typeof createConsentStore>;
+export type ConsentStore = ReturnType<typeof createConsentStore>['store'];
+export type ConsentSync = ReturnType<typeof createConsentStore>['sync'];

@@ -74,6 +74,10 @@ export function createCounterSync(sqlite: Database.Database) {
       dailyRow.run(Math.floor(at / DAY), r);
       dailyRemoved.run(Math.floor(at / DAY), r);
     },
+    /** A duplicate suppression row merged into the one that stands (not a removal by anyone). */
+    suppressionMerged(r: string): void {
+      reason(r, -1);
+    },
     /** A standing suppression now has another reason (a lapsing one replaced, an erasure). */
     suppressionReasonChanged(from: string, to: string): void {
       if (from === to) return;

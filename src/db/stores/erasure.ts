@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { iso } from '../../format/time.ts';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
-import { contacts, pendingEmailChanges, subscriberSessions, subscriptions } from '../schema/index.ts';
+import { contactAddresses, contacts, pendingEmailChanges, subscriberSessions, subscriptions } from '../schema/index.ts';
 import type { LedgerEventInput, LedgerSync } from './ledger.ts';
 import type { SuppressionSync } from './suppressions.ts';
 import type { WebhookSync } from './webhooks.ts';
@@ -32,10 +32,19 @@ export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger:
         // Signed-in browsers and a pending address change hold the person too: they go with it.
         orm.delete(subscriberSessions).where(eq(subscriberSessions.userId, input.contactId)).run();
         orm.delete(pendingEmailChanges).where(eq(pendingEmailChanges.contactId, input.contactId)).run();
-        if (input.addressKey) {
-          suppressions.eraseAddressSync(input.addressKey, input.at, input.event.source);
-          webhooks.scrubSync(input.addressKey, input.contactId);
+        // Every address the person had, not only the current one: each key gets the erasure
+        // suppression (an old address re-imported is never mailed) and is scrubbed from kept
+        // webhook payloads; the history itself goes.
+        const previous = orm.select({ addressKey: contactAddresses.addressKey }).from(contactAddresses).where(eq(contactAddresses.contactId, input.contactId)).all();
+        const keys = [...(input.addressKey ? [input.addressKey] : []), ...previous.map((p) => p.addressKey)];
+        const seen = new Set<string>();
+        for (const key of keys) {
+          if (seen.has(key.toString('hex'))) continue;
+          seen.add(key.toString('hex'));
+          suppressions.eraseAddressSync(key, input.at, input.event.source);
+          webhooks.scrubSync(key, input.contactId);
         }
+        orm.delete(contactAddresses).where(eq(contactAddresses.contactId, input.contactId)).run();
         orm
           .update(contacts)
           .set({ email: null, externalId: null, status: 'erased', pausedUntil: null, noProfiling: sql`0`, updatedAt: input.at })

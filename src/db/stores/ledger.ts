@@ -21,8 +21,14 @@ export interface LedgerEventInput {
 }
 
 export type LedgerVerification =
-  | { ok: true; rows: number; head: string }
+  | { ok: true; rows: number; head: string; /** The hash of row `pin`, when asked and present. */ pinned?: string | undefined }
   | { ok: false; rows: number; brokenAt: number; problem: string };
+
+/** The newest row of the chain: how many rows there are (ids run 1…n) and its hash. */
+export interface LedgerHead {
+  rows: number;
+  hash: string;
+}
 
 export function createLedgerStore(orm: Orm, counters: CounterSync) {
   // Raw prepared statements: appended thousands of times per unit in a bulk add.
@@ -75,8 +81,18 @@ export function createLedgerStore(orm: Orm, counters: CounterSync) {
         return new Map(rows.map((r) => [r.id, { locale: r.locale, policyVersion: r.policyVersion, text: r.text }]));
       },
 
-      /** Walk the whole chain in id order, in pages, recomputing every hash. */
-      async verify(): Promise<LedgerVerification> {
+      /** The newest row's id and hash (the genesis hash for an empty ledger). One indexed read. */
+      async head(): Promise<LedgerHead> {
+        const row = last.get();
+        return row ? { rows: row.id, hash: row.hash } : { rows: 0, hash: GENESIS_HASH };
+      },
+
+      /**
+       * Walk the whole chain in id order, in pages, recomputing every hash. With `pin`, also
+       * report the hash of that row (to compare with a head kept from an earlier run).
+       */
+      async verify(options: { pin?: number } = {}): Promise<LedgerVerification> {
+        let pinned: string | undefined;
         let prevHash = GENESIS_HASH;
         let expectedId = 1;
         let rows = 0;
@@ -89,6 +105,7 @@ export function createLedgerStore(orm: Orm, counters: CounterSync) {
             if (row.prevHash !== prevHash) return { ok: false, rows, brokenAt: row.id, problem: 'previous hash does not match' };
             const { hash, ...rest } = row;
             if (ledgerHash(rest) !== hash) return { ok: false, rows, brokenAt: row.id, problem: 'row content does not match its hash' };
+            if (row.id === options.pin) pinned = hash;
             prevHash = hash;
             expectedId++;
           }
@@ -96,7 +113,7 @@ export function createLedgerStore(orm: Orm, counters: CounterSync) {
           after = batch[batch.length - 1]!.id;
           await new Promise((r) => setImmediate(r)); // let requests through on a long chain
         }
-        return { ok: true, rows, head: prevHash };
+        return { ok: true, rows, head: prevHash, pinned };
       },
     },
   };

@@ -1,7 +1,7 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
-import { contacts, pendingEmailChanges, subscriberSessions, usedLinkTokens } from '../schema/index.ts';
+import { contactAddresses, contacts, pendingEmailChanges, subscriberSessions, usedLinkTokens } from '../schema/index.ts';
 import { QueuedSessionAdapter } from './lucia-adapter.ts';
 import type { LedgerEventInput, LedgerSync } from './ledger.ts';
 import type { SuppressionSync } from './suppressions.ts';
@@ -43,11 +43,16 @@ export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger:
     /**
      * Follow an address-change link as one unit: the link is used once, the contact gets the
      * new address, the suppressions held beside the old address move to the new one's key
-     * (an unsubscribe stays an unsubscribe), and the ledger gets a `rectify` row.
+     * (an unsubscribe stays an unsubscribe), and the ledger gets a `rectify` row. The old address
+     * and its key go into the contact's address history (erasure reaches them); the contact's
+     * other sessions end and links issued before now stop opening anything.
      */
     confirmEmail(input: {
       jti: string;
       contactId: string;
+      /** The session of the browser that follows the link, if signed in: it stays. */
+      keepSessionId?: string | undefined;
+      oldEmail: string;
       at: number;
       newKey: (email: string) => Buffer;
       oldKey: Buffer;
@@ -62,7 +67,12 @@ export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger:
         if (owner && owner.id !== contact.id) return { ok: false as const, why: 'taken' as const };
         orm.delete(pendingEmailChanges).where(eq(pendingEmailChanges.jti, input.jti)).run();
         orm.insert(usedLinkTokens).values({ jti: input.jti, expiresAt: pending.expiresAt }).onConflictDoNothing().run();
-        orm.update(contacts).set({ email: pending.email, updatedAt: input.at }).where(eq(contacts.id, contact.id)).run();
+        orm.update(contacts).set({ email: pending.email, linksIssuedAfter: input.at, updatedAt: input.at }).where(eq(contacts.id, contact.id)).run();
+        orm.insert(contactAddresses).values({ contactId: contact.id, addressKey: input.oldKey, email: input.oldEmail, replacedAt: input.at }).run();
+        orm
+          .delete(subscriberSessions)
+          .where(and(eq(subscriberSessions.userId, contact.id), input.keepSessionId ? ne(subscriberSessions.id, input.keepSessionId) : undefined))
+          .run();
         suppressions.moveAddressSync(input.oldKey, input.newKey(pending.email), pending.email, input.at);
         ledger.appendSync({ ...input.event, at: input.at, contactId: contact.id, action: 'rectify', detail: { field: 'email' } });
         return { ok: true as const, email: pending.email };

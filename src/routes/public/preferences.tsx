@@ -1,3 +1,4 @@
+import { afterAnswer } from '../../auth/after-answer.ts';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { createPreferenceAuth, type SignedIn } from '../../auth/preference-auth.ts';
 import { normalizeEmail } from '../../core/email.ts';
@@ -105,13 +106,14 @@ export function createPreferencesRoutes(deps: AppDeps) {
             pausedUntil={view.pausedUntil === null ? null : formatDate(ctx, view.pausedUntil)}
             noProfiling={view.contact.noProfiling}
             verified={auth.verified(signed.session)}
-            notice={done && done in NOTICES ? (done as Notice) : undefined}
+            notice={done !== undefined && Object.hasOwn(NOTICES, done) ? (done as Notice) : undefined}
+            undo={view.unsubscribedAll ? c.req.query('undo') : undefined}
           />,
         );
       })
 
       .post('/preferences', async (c) => {
-        const { contact, body } = await formOf(c);
+        const { contact, body, session } = await formOf(c);
         const shown = list(body.shown);
         const on = new Set(list(body.topic));
         for (const id of on) if (!shown.includes(id)) throw new OptboxError('invalid_input', 'a topic was switched that the page did not show');
@@ -123,6 +125,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
           noProfiling: body.noProfiling === '1',
           request: requestEvidence(c),
           linkMinutes: prefs.loginLinkMinutes,
+          proven: auth.verified(session),
         });
         const to = { email: contact.email, locale: locale ?? contact.locale };
         for (const { topic, token } of needConfirmation) await deps.mail.sendTopicConfirmation(to, token, topicName(topic, to.locale));
@@ -130,16 +133,18 @@ export function createPreferencesRoutes(deps: AppDeps) {
       })
 
       .post('/preferences/all', async (c) => {
-        const { contact, body } = await formOf(c);
+        const { contact, body, session } = await formOf(c);
         if (body.mail !== 'on' && body.mail !== 'off') notAChoice('mail');
-        await setAllMail(core, { contactId: contact.id, on: body.mail === 'on', request: requestEvidence(c) });
-        return seeOther(c, '/preferences?done=saved');
+        const undo = typeof body.undo === 'string' ? body.undo : undefined;
+        const result = await setAllMail(core, { contactId: contact.id, on: body.mail === 'on', request: requestEvidence(c), proven: auth.verified(session), undo, linkMinutes: prefs.loginLinkMinutes });
+        if (result.confirm) await deps.mail.sendTopicConfirmation({ email: contact.email, locale: contact.locale }, result.confirm.token, topicName(result.confirm.topic, contact.locale));
+        return seeOther(c, result.confirm ? '/preferences?done=confirm' : result.undo ? `/preferences?done=saved&undo=${result.undo}` : '/preferences?done=saved');
       })
 
       .post('/preferences/pause', async (c) => {
-        const { contact, body } = await formOf(c);
+        const { contact, body, session } = await formOf(c);
         const days = body.days === '0' ? 0 : body.days === '30' ? 30 : body.days === '90' ? 90 : notAChoice('days');
-        await pauseMail(core, { contactId: contact.id, days, request: requestEvidence(c) });
+        await pauseMail(core, { contactId: contact.id, days, request: requestEvidence(c), proven: auth.verified(session) });
         return seeOther(c, '/preferences?done=saved');
       })
 
@@ -173,9 +178,12 @@ export function createPreferencesRoutes(deps: AppDeps) {
         const email = normalizeEmail(body.email as string);
         const ctx = pageContext(deps, c);
         auth.takeSignIn(clientIp(c), email);
-        const contact = await contactForSignIn(core, email);
-        // Not awaited: the answer must not take longer for a known address than for an unknown one.
-        if (contact) void mailSignIn(contact).catch((err: unknown) => deps.logger.error({ err }, 'sign-in mail not sent'));
+        // Nothing that depends on whether the address is known runs before the answer is written
+        // (not even the lookup): the answer takes as long for a known address as for an unknown one.
+        afterAnswer(async () => {
+          const contact = await contactForSignIn(core, email);
+          if (contact) await mailSignIn(contact);
+        }, (err) => deps.logger.error({ err }, 'sign-in mail not sent'));
         noStore(c);
         return c.html(<MessagePage ctx={ctx} title={ctx.t('login.sent.title')} body={ctx.t('login.sent.body', { minutes: String(prefs.loginLinkMinutes) })} role="status" />);
       })
@@ -251,7 +259,8 @@ export function createPreferencesRoutes(deps: AppDeps) {
       })
 
       .post('/preferences/email/confirm/:token', async (c) => {
-        const { email, locale } = await confirmEmailChange(core, { token: c.req.param('token'), request: requestEvidence(c) });
+        const current = await auth.sessions.validate(c.req.header('cookie'));
+        const { email, locale } = await confirmEmailChange(core, { token: c.req.param('token'), request: requestEvidence(c), keepSessionId: current.session?.id });
         const ctx = pageContext(deps, c, locale);
         noStore(c);
         return c.html(<MessagePage ctx={ctx} title={ctx.t('confirm.email.title')} body={ctx.t('prefs.email.done', { email: maskEmail(email) })} role="status" link={{ href: '/preferences', label: ctx.t('history.back') }} />);

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { contactById, isActive } from '../../core/contact.ts';
 import { OptboxError } from '../../core/errors.ts';
+import { undoGrant, useUndoGrant } from '../../core/consent-proof.ts';
 import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
 import { checkSuppressions } from '../../core/suppressions.ts';
 import { topicById } from '../../core/topics.ts';
@@ -57,7 +58,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
     .post('/u/:token', async (c) => {
       const token = c.req.param('token');
       const { link, contact, props } = await linkState(c, token);
-      const action = await requestedAction(c);
+      const { action, undo } = await requestedAction(c);
       const input = { contactId: contact.id, campaign: link.campaign, request: requestEvidence(c) };
       c.header('Cache-Control', 'no-store');
       // An erased person's old mail still carries the link: the erasure already suppresses
@@ -66,16 +67,18 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       switch (action) {
         case 'one-click':
           await unsubscribe(core, { ...input, topic: link.topic, source: 'one-click' });
-          return c.html(<DonePage {...props} scope={link.topic === '*' ? 'all' : 'topic'} />);
+          return c.html(<DonePage {...props} scope={link.topic === '*' ? 'all' : 'topic'} undo={undoGrant(core, contact.id, link.topic)} />);
         case 'topic':
         case 'all': {
           const topic = action === 'all' ? '*' : link.topic;
           await unsubscribe(core, { ...input, topic, source: 'unsubscribe-page' });
-          return c.html(<DonePage {...props} scope={topic === '*' ? 'all' : 'topic'} />);
+          return c.html(<DonePage {...props} scope={topic === '*' ? 'all' : 'topic'} undo={undoGrant(core, contact.id, topic)} />);
         }
         case 'undo':
         case 'undo-all': {
           const topic = action === 'undo-all' ? '*' : link.topic;
+          // Only right after the unsubscribe, from its page: a link alone gives no consent back.
+          await useUndoGrant(core, { token: undo, contactId: contact.id, scope: topic });
           await resubscribe(core, { ...input, topic, source: 'unsubscribe-page' });
           const still = await stillBlocked(link, contact.email);
           return c.html(<ResubscribedPage {...props} scope={topic === '*' ? 'all' : 'topic'} stillBlocked={still} />);
@@ -90,12 +93,12 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
 }
 
 /** RFC 8058 one-click, or one of the confirm page's own buttons. Anything else changes nothing. */
-async function requestedAction(c: Context): Promise<'one-click' | PageAction> {
+async function requestedAction(c: Context): Promise<{ action: 'one-click' | PageAction; undo?: string | undefined }> {
   const type = c.req.header('content-type') ?? '';
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)) {
     // RFC 8058 names the two form types, but a client that sends the exact one-click body with
     // another or no Content-Type still asked to unsubscribe: honour it rather than lose it.
-    if ((await c.req.text()).trim() === 'List-Unsubscribe=One-Click') return 'one-click';
+    if ((await c.req.text()).trim() === 'List-Unsubscribe=One-Click') return { action: 'one-click' };
     throw new OptboxError('unsupported_media_type', 'expected a form body (RFC 8058: List-Unsubscribe=One-Click)');
   }
   let body: Record<string, unknown>;
@@ -107,8 +110,9 @@ async function requestedAction(c: Context): Promise<'one-click' | PageAction> {
     throw new OptboxError('invalid_input', 'the form body could not be read');
   }
   const oneClick = body['List-Unsubscribe'];
-  if (typeof oneClick === 'string' && oneClick.trim().toLowerCase() === 'one-click') return 'one-click';
+  if (typeof oneClick === 'string' && oneClick.trim().toLowerCase() === 'one-click') return { action: 'one-click' };
   const action = body['action'];
-  if (typeof action === 'string' && PAGE_ACTIONS.includes(action)) return action as PageAction;
+  const undo = typeof body['undo'] === 'string' ? body['undo'] : undefined;
+  if (typeof action === 'string' && PAGE_ACTIONS.includes(action)) return { action: action as PageAction, undo };
   throw new OptboxError('invalid_input', 'expected List-Unsubscribe=One-Click', [{ field: 'List-Unsubscribe', message: 'expected One-Click' }]);
 }
