@@ -3,7 +3,7 @@ import { invalidLink } from './errors.ts';
 import { peekOnceToken, signOnceToken } from './once-links.ts';
 
 /**
- * Consent given back must come from the person (DESIGN promise 7, GDPR art. 7(1)). A link in a
+ * Consent given back must come from the person (promise 7 in docs/ARCHITECTURE.md, GDPR art. 7(1)). A link in a
  * mail is a weak credential: whoever holds it (a forwarded mail, or an API key that can render
  * a mail for any address) may reduce mail with it, but turning mail back on from a session it
  * opened needs proof by the address owner: a confirmation link mailed to the address (as double

@@ -10,7 +10,7 @@ export interface EraseInput {
 }
 
 /**
- * GDPR art. 17 ("right to be forgotten"), DESIGN promise 5: delete the person's data but keep a
+ * GDPR art. 17 ("right to be forgotten"), promise 5 in docs/ARCHITECTURE.md: delete the person's data but keep a
  * global suppression on the keyed hash of every address they had (the current one and those
  * before an address change), so a later import of any of them is never mailed. Erased data does
  * not stay readable in the database files (secure_delete, and a WAL checkpoint afterwards). One unit of work (see db/stores/erasure.ts). Used by the marketing API

@@ -42,7 +42,7 @@ describe('webhook endpoint bounds', () => {
 
 describe('per-endpoint backoff', () => {
   it('a dead receiver is paused as a whole: its attempts stay bounded while a healthy one gets every delivery', async () => {
-    t = await makeTestApp();
+    t = await makeTestApp({ config: { webhookAllowPrivate: true } }); // the receivers listen on loopback
     let alive = false;
     const dead = await startReceiver(() => (alive ? 204 : 503));
     const healthy = await startReceiver(() => 204);
