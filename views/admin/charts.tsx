@@ -27,6 +27,33 @@ function Figure(props: { id: string; title: string; desc: string; table: Child; 
   );
 }
 
+/** The image itself: sized by its viewBox, named by its title and description. */
+function ChartSvg(props: { id: string; title: string; desc: string; width: number; height: number; children: Child }) {
+  return (
+    <svg viewBox={`0 0 ${props.width} ${props.height}`} role="img" aria-labelledby={`${props.id}-t ${props.id}-d`} class="chart-svg">
+      <title id={`${props.id}-t`}>{props.title}</title>
+      <desc id={`${props.id}-d`}>{props.desc}</desc>
+      {props.children}
+    </svg>
+  );
+}
+
+/** The numbers behind a one-series chart: a label column and a value column. */
+function CountTable(props: { labelHeader: string; valueHeader: string; rows: Array<{ label: string; value: number }> }) {
+  return (
+    <table>
+      <thead>
+        <tr><th scope="col">{props.labelHeader}</th><th scope="col">{props.valueHeader}</th></tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr><th scope="row">{r.label}</th><td>{num.format(r.value)}</td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function niceMax(v: number): number {
   if (v <= 5) return 5;
   const p = 10 ** Math.floor(Math.log10(v));
@@ -77,9 +104,7 @@ export function StackedDays(props: { id: string; title: string; desc: string; da
         </table>
       }
     >
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${props.id}-t ${props.id}-d`} class="chart-svg">
-        <title id={`${props.id}-t`}>{props.title}</title>
-        <desc id={`${props.id}-d`}>{props.desc}</desc>
+      <ChartSvg id={props.id} title={props.title} desc={props.desc} width={W} height={H}>
         {ticks.map((t) => (
           <g>
             <line x1={PAD.l} x2={W - PAD.r} y1={y(t)} y2={y(t)} stroke="#dfe3e8" />
@@ -102,7 +127,7 @@ export function StackedDays(props: { id: string; title: string; desc: string; da
             </g>
           );
         })}
-      </svg>
+      </ChartSvg>
     </Figure>
   );
 }
@@ -122,24 +147,13 @@ export function Bars(props: { id: string; title: string; desc: string; rows: Arr
       title={props.title}
       desc={props.desc}
       table={
-        <table>
-          <thead>
-            <tr><th scope="col">{props.labelHeader}</th><th scope="col">Count</th></tr>
-          </thead>
-          <tbody>
-            {props.rows.map((r) => (
-              <tr><th scope="row">{r.label}</th><td>{num.format(r.value)}</td></tr>
-            ))}
-          </tbody>
-        </table>
+        <CountTable labelHeader={props.labelHeader} valueHeader="Count" rows={props.rows} />
       }
     >
       {props.rows.length === 0 ? (
         <p class="muted empty">{props.empty}</p>
       ) : (
-        <svg viewBox={`0 0 ${bw} ${h}`} role="img" aria-labelledby={`${props.id}-t ${props.id}-d`} class="chart-svg">
-          <title id={`${props.id}-t`}>{props.title}</title>
-          <desc id={`${props.id}-d`}>{props.desc}</desc>
+        <ChartSvg id={props.id} title={props.title} desc={props.desc} width={bw} height={h}>
           {props.rows.map((r, i) => (
             <g>
               <text x={labelW - 8} y={i * row + 22} text-anchor="end" class="label">{r.label.length > 22 ? r.label.slice(0, 21) + '…' : r.label}</text>
@@ -147,7 +161,7 @@ export function Bars(props: { id: string; title: string; desc: string; rows: Arr
               <text x={labelW + Math.max(2, (r.value / max) * bar) + 6} y={i * row + 22} class="value">{num.format(r.value)}</text>
             </g>
           ))}
-        </svg>
+        </ChartSvg>
       )}
     </Figure>
   );
@@ -172,19 +186,15 @@ export function Line(props: { id: string; title: string; desc: string; days: num
       title={props.title}
       desc={props.desc}
       table={
-        <table>
-          <thead>
-            <tr><th scope="col">Day</th><th scope="col">{props.valueHeader}</th></tr>
-          </thead>
-          <tbody>
-            {props.days.map((d, i) => (i % 7 === 6 || i === props.days.length - 1 ? <tr><th scope="row">{dayLabel.format(d)}</th><td>{num.format(props.values[i]!)}</td></tr> : null))}
-          </tbody>
-        </table>
+        // One row a week (and the last day): ninety rows would bury the trend.
+        <CountTable
+          labelHeader="Day"
+          valueHeader={props.valueHeader}
+          rows={props.days.flatMap((d, i) => (i % 7 === 6 || i === props.days.length - 1 ? [{ label: dayLabel.format(d), value: props.values[i]! }] : []))}
+        />
       }
     >
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${props.id}-t ${props.id}-d`} class="chart-svg">
-        <title id={`${props.id}-t`}>{props.title}</title>
-        <desc id={`${props.id}-d`}>{props.desc}</desc>
+      <ChartSvg id={props.id} title={props.title} desc={props.desc} width={W} height={H}>
         {[min, (min + max) / 2, max].map((t) => (
           <g>
             <line x1={PAD.l} x2={W - PAD.r} y1={y(t)} y2={y(t)} stroke="#dfe3e8" />
@@ -194,7 +204,7 @@ export function Line(props: { id: string; title: string; desc: string; days: num
         <polygon points={area} fill="#1f5eff" fill-opacity="0.12" />
         <polyline points={points} fill="none" stroke="#1f5eff" stroke-width="2.5" />
         {props.days.map((d, i) => (i % labelEvery === 0 ? <text x={x(i)} y={H - 8} class="axis">{dayLabel.format(d)}</text> : null))}
-      </svg>
+      </ChartSvg>
     </Figure>
   );
 }
