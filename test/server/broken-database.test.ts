@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../src/testing/index.ts';
@@ -20,9 +20,30 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * The unprivileged user must reach the project to run it. A checkout inside a private folder
+ * (mktemp -d makes them 0700) would stop it before optbox starts: let others traverse (x only,
+ * no listing) each folder above the project for the run, and put the modes back after.
+ */
+function letOthersReach(path: string): () => void {
+  const changed: Array<[string, number]> = [];
+  for (let p = path; ; p = dirname(p)) {
+    const mode = statSync(p).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(p, mode | 0o001);
+      changed.push([p, mode]);
+    }
+    if (dirname(p) === p) break;
+  }
+  return () => {
+    for (const [p, mode] of changed) chmodSync(p, mode);
+  };
+}
+
 /** Run the server until it exits (it must, at start); as an unprivileged user when we are root. */
 function runServer(databasePath: string, asUser = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const unprivileged = asUser && process.getuid?.() === 0;
+  const restore = unprivileged ? letOthersReach(root) : () => {};
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_PATH: databasePath, MAIL_OUTBOX_DIR: join(dir, 'outbox'), HOME: dir },
@@ -37,6 +58,7 @@ function runServer(databasePath: string, asUser = false): Promise<{ code: number
   return new Promise((resolve) =>
     child.once('exit', (code) => {
       clearTimeout(timer);
+      restore();
       resolve({ code, stdout, stderr });
     }),
   );
