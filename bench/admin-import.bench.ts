@@ -38,7 +38,7 @@ const bench: Bench = {
       const parseRate = parsed / ((performance.now() - t) / 1000);
       print(`baseline: csv-parse alone over the same file   ${fmt(parseRate)} rows/s`);
 
-      const runtime = openRuntime(testConfig({ databasePath: join(dir, 'import.db') }), { logger: createLogger('silent') });
+      const runtime = await openRuntime(testConfig({ databasePath: join(dir, 'import.db') }), { logger: createLogger('silent') });
       const rssBefore = process.memoryUsage().rss;
       let peak = rssBefore;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);

@@ -29,7 +29,7 @@ const bench: Bench = {
     const now = Date.UTC(2026, 10, 28, 12);
     try {
       const config = testConfig({ databasePath: path, publicUrl: 'https://optbox.test' });
-      let runtime = openRuntime(config, { logger: createLogger('silent') });
+      let runtime = await openRuntime(config, { logger: createLogger('silent') });
       const keyOf = runtime.core.addressKey;
       runtime.close();
       const db = openDatabase(path);
@@ -44,7 +44,7 @@ const bench: Bench = {
       db.sqlite.close();
       print(`baseline: the same figures by scanning both tables   ${scanMs.toFixed(0)} ms`);
 
-      runtime = openRuntime(config, { logger: createLogger('silent'), clock: { now: () => now } });
+      runtime = await openRuntime(config, { logger: createLogger('silent'), clock: { now: () => now } });
       const app = createApp(runtime);
       const op = await createOperator(runtime.core, { email: 'bench@ops.example', role: 'viewer', minutes: 60, actor: null });
       const setup = await app.request(new URL(op.setupUrl).pathname, {

@@ -43,7 +43,7 @@ export default bench;
 
 async function exportBench(path: string) {
   // Migrate and make the pepper through the runtime, then seed straight into the table.
-  const runtime = openRuntime(testConfig({ databasePath: path }), { logger: createLogger('silent') });
+  const runtime = await openRuntime(testConfig({ databasePath: path }), { logger: createLogger('silent') });
   const keyOf = runtime.core.addressKey;
   runtime.close();
   const db = openDatabase(path);
@@ -71,7 +71,7 @@ async function exportBench(path: string) {
 }
 
 async function bulkBench(path: string, barePath: string) {
-  const deps = openRuntime(testConfig({ databasePath: path, apiRateLimit: 0, apiBodyLimit: 4 * 1024 * 1024 }), { logger: createLogger('silent') });
+  const deps = await openRuntime(testConfig({ databasePath: path, apiRateLimit: 0, apiBodyLimit: 4 * 1024 * 1024 }), { logger: createLogger('silent') });
   const app = createApp(deps);
   const { key } = await createApiKey(deps.core, { name: 'bench' });
   const bodies = Array.from({ length: BULK_ROWS / BATCH }, (_, b) =>

@@ -26,13 +26,13 @@ function openBench(databasePath: string) {
 }
 
 /** A database with a million suppressions (a quarter global, the rest newsletter), made once and kept in .bench/. */
-function millionDb(): string {
+async function millionDb(): Promise<string> {
   const path = join(DIR, 'million.db');
   if (existsSync(path)) return path;
   mkdirSync(DIR, { recursive: true });
   const tmp = path + '.tmp';
   rmSync(tmp, { force: true });
-  const rt = openBench(tmp);
+  const rt = await openBench(tmp);
   const raw = new Database(tmp);
   raw.pragma('synchronous = OFF');
   const insert = raw.prepare("INSERT INTO suppressions (address_key, scope, reason, source, email, created_at) VALUES (?, ?, ?, 'import', ?, 0)");
@@ -44,7 +44,7 @@ function millionDb(): string {
   })();
   raw.pragma('wal_checkpoint(TRUNCATE)');
   raw.close();
-  rt.close();
+  await rt.close();
   // The checkpoint emptied the WAL into the main file: move that, drop the rest.
   for (const suffix of ['-wal', '-shm']) rmSync(tmp + suffix, { force: true });
   renameSync(tmp, path);
@@ -88,7 +88,7 @@ async function benchHttpCheck(dbPath: string, apiKey: string) {
 }
 
 async function benchBulkCheck(dbPath: string) {
-  const rt = openBench(dbPath);
+  const rt = await openBench(dbPath);
   // The baseline gets the same storage settings as optbox's own connection (src/db/client.ts).
   const raw = new Database(dbPath, { readonly: true });
   raw.pragma('cache_size = -32768');
@@ -114,13 +114,13 @@ async function benchBulkCheck(dbPath: string) {
   print(`    raw better-sqlite3 point lookups, keyed by the same HMAC: ${fmt(rawWithKey)} /s   ratio ${ratio(ours, rawWithKey)}  (target ≥ 1.0)`);
   print(`    raw point lookups of precomputed keys (no HMAC, no normalization): ${fmt(rawOnly)} /s   ratio ${ratio(ours, rawOnly)}`);
   raw.close();
-  rt.close();
+  await rt.close();
 }
 
 async function benchOneClick() {
   const path = join(DIR, 'oneclick.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-  const rt = openBench(path);
+  const rt = await openBench(path);
   const CONTACTS = 60_000;
   const raw = new Database(path);
   const addContact = raw.prepare("INSERT INTO contacts (id, email, locale, status, created_at, updated_at) VALUES (?, ?, 'en', 'active', 0, 0)");
@@ -135,7 +135,7 @@ async function benchOneClick() {
     }
   })();
   raw.close();
-  rt.close();
+  await rt.close();
 
   const server = await startBenchServer(OPTBOX, { DATABASE_PATH: path, LOG_LEVEL: 'info' });
   let next = 0;
@@ -168,13 +168,13 @@ async function benchOneClick() {
 }
 
 async function benchTokens() {
-  const rt = openBench(':memory:');
+  const rt = await openBench(':memory:');
   let i = 0;
   const signs = await rate(() => rt.core.tokens.sign('unsub', { contactId: `contact${i++}`, topic: 'newsletter', campaign: 'c1' }), { ms: 2000 });
   const pool = Array.from({ length: 10_000 }, (_, j) => rt.core.tokens.sign('unsub', { contactId: `contact${j}`, topic: 'newsletter' }));
   const verifies = await rate(() => rt.core.tokens.verify(pool[i++ % pool.length]!, 'unsub'), { ms: 2000 });
   print(`(d) tokens on one core: ${fmt(signs)} sign/s, ${fmt(verifies)} verify/s  (target ≥ 100,000 each)`);
-  rt.close();
+  await rt.close();
 }
 
 const bench: Bench = {
@@ -182,11 +182,11 @@ const bench: Bench = {
   async run() {
     OPTBOX = buildOptbox();
     const started = performance.now();
-    const dbPath = millionDb();
-    const rt = openBench(dbPath);
+    const dbPath = await millionDb();
+    const rt = await openBench(dbPath);
     const { createApiKey } = await import('../src/core/api-keys.ts');
     const { key } = await createApiKey(rt.core, { name: 'bench' });
-    rt.close();
+    await rt.close();
     print(`    (1,000,000-suppression database ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
     await benchHttpCheck(dbPath, key);
     await benchBulkCheck(dbPath);

@@ -26,7 +26,7 @@ const body = 'This month: three new features, a case study and an invitation.\n\
 const bench: Bench = {
   name: 'mail hook: personalized newsletters prepared per second, vs MJML per message',
   async run() {
-    const runtime = openRuntime(testConfig({ publicUrl: 'https://optbox.example' }), { logger: createLogger('silent') });
+    const runtime = await openRuntime(testConfig({ publicUrl: 'https://optbox.example' }), { logger: createLogger('silent') });
     const emails = Array.from({ length: CONTACTS }, (_, i) => `reader${i}@example.com`);
     for (const email of emails) await upsertContact(runtime.core, { email, topics: ['newsletter'], locale: 'en', source: 'import' });
     // Every tenth reader has left: their mails are asked about and refused, as in a real send.

@@ -23,7 +23,7 @@ const bench: Bench = {
     const dbPath = join(DIR, 'preferences.db');
     for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
     // A contact with a few topics and an unsubscribe, so the page has something to show.
-    const rt = openRuntime(testConfig({ databasePath: dbPath, logLevel: 'silent' }), { logger: createLogger('silent') });
+    const rt = await openRuntime(testConfig({ databasePath: dbPath, logLevel: 'silent' }), { logger: createLogger('silent') });
     const { contact } = await upsertContact(rt.core, { email: 'bench@example.com', topics: ['newsletter', 'marketing'], locale: 'en', source: 'api' });
     const prefsPath = new URL(preferencesUrlFor(rt.core, contact.id)).pathname;
     rt.close();

@@ -29,7 +29,7 @@ const config = loadConfig();
 const outbox = resolve('data', 'outbox');
 
 // 1. A contact subscribed to the topic (the contacts API or an import does this for real).
-const runtime = openRuntime(config);
+const runtime = await openRuntime(config);
 await upsertContact(runtime.core, { email: to, topics: [values.topic], locale, source: 'cli' });
 
 // 2. An SMTP sink: yours (--smtp), or one in this process that keeps each mail in data/outbox/.

@@ -39,6 +39,16 @@ export const configSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     DATABASE_PATH: z.string().min(1).default('./data/optbox.db'),
+    /**
+     * PostgreSQL instead of the embedded SQLite file (postgres://user:pass@host:5432/db). Set it
+     * on every instance that shares the database; DATABASE_PATH is then not used.
+     */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+      .optional(),
+    /** Connections each instance keeps open to PostgreSQL. */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
     /** Signing key for link tokens. Unset: one is generated once and kept in the database. */
     OPTBOX_SECRET: secret('OPTBOX_SECRET'),
     /**
@@ -192,6 +202,8 @@ export const configSchema = z
     host: env.HOST,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     databasePath: env.DATABASE_PATH,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     secret: env.OPTBOX_SECRET,
     pepper: env.OPTBOX_PEPPER,
     policyVersion: env.POLICY_VERSION,

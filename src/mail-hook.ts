@@ -21,7 +21,7 @@ export interface MailHookOptions {
  */
 export async function createMailHook(options: MailHookOptions = {}): Promise<MailHook> {
   if (options.runtime) return loadMailHook(options.runtime);
-  const runtime = openRuntime(options.config ?? loadConfig());
+  const runtime = await openRuntime(options.config ?? loadConfig());
   try {
     return { ...(await runtime.mail.hook()), close: () => runtime.close() };
   } catch (err) {

@@ -26,7 +26,7 @@ async function main() {
   const logger = createLogger(config.logLevel, { requests: requestContext });
   let runtime;
   try {
-    runtime = openRuntime(config, { logger, requestContext });
+    runtime = await openRuntime(config, { logger, requestContext });
   } catch (err) {
     if (err instanceof SecretsError || err instanceof DatabaseError) {
       // One line for whoever reads the terminal, one for the log; no stack trace.

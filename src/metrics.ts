@@ -29,8 +29,12 @@ export function createMetrics(core: CoreDeps) {
   // only the rows added since the previous one (the first scrape counts the whole chain once).
   let ledgerSeen = 0;
   const ledgerTotals = new Map<string, { action: string; source: string; n: number }>();
-  const refreshLedger = () => {
-    const { counts, last } = ledgerCountsSince(core, ledgerSeen);
+  // Both ledger collectors of one scrape share one read (two reads from the same `ledgerSeen`
+  // would count the new rows twice).
+  let refreshing: Promise<void> | undefined;
+  const refreshLedger = () => (refreshing ??= readLedger().finally(() => (refreshing = undefined)));
+  const readLedger = async () => {
+    const { counts, last } = await ledgerCountsSince(core, ledgerSeen);
     ledgerSeen = last;
     for (const row of counts) {
       const key = `${row.action}\0${row.source}`;
@@ -44,8 +48,8 @@ export function createMetrics(core: CoreDeps) {
     help: 'Unsubscribes in the consent ledger, by source',
     labelNames: ['source'] as const,
     registers: [registry],
-    collect() {
-      refreshLedger();
+    async collect() {
+      await refreshLedger();
       this.reset();
       for (const t of ledgerTotals.values()) if (t.action === 'unsubscribe') this.inc({ source: t.source }, t.n);
     },
@@ -55,8 +59,8 @@ export function createMetrics(core: CoreDeps) {
     help: 'Consent ledger rows, by action and source',
     labelNames: ['action', 'source'] as const,
     registers: [registry],
-    collect() {
-      refreshLedger();
+    async collect() {
+      await refreshLedger();
       this.reset();
       for (const t of ledgerTotals.values()) this.inc({ action: t.action, source: t.source }, t.n);
     },
@@ -65,8 +69,8 @@ export function createMetrics(core: CoreDeps) {
     name: 'optbox_ledger_length',
     help: 'Rows in the consent ledger',
     registers: [registry],
-    collect() {
-      this.set(ledgerLength(core));
+    async collect() {
+      this.set(await ledgerLength(core));
     },
   });
   new Gauge({
@@ -74,8 +78,8 @@ export function createMetrics(core: CoreDeps) {
     help: 'Webhook deliveries kept, by state (pending is the outbox depth; retention purges old delivered and failed ones)',
     labelNames: ['state'] as const,
     registers: [registry],
-    collect() {
-      const states = webhookDeliveryStates(core);
+    async collect() {
+      const states = await webhookDeliveryStates(core);
       for (const state of ['pending', 'delivered', 'failed']) this.set({ state }, states[state] ?? 0);
     },
   });
@@ -83,8 +87,8 @@ export function createMetrics(core: CoreDeps) {
     name: 'optbox_webhook_outbox_depth',
     help: 'Webhook deliveries waiting to be sent',
     registers: [registry],
-    collect() {
-      this.set(webhookDeliveryStates(core).pending ?? 0);
+    async collect() {
+      this.set((await webhookDeliveryStates(core)).pending ?? 0);
     },
   });
 

@@ -4,7 +4,7 @@ import { migrateAddressForms } from './core/address-forms.ts';
 import { createCore } from './core/create-core.ts';
 import { createWebhookWorker, type WebhookWorker } from './core/webhook-worker.ts';
 import { createRetentionScheduler, type RetentionPolicy, type RetentionScheduler } from './core/retention.ts';
-import { openStore } from './db/store.ts';
+import { openStore } from './db/open.ts';
 /** The database cannot be opened, written or migrated: main and the CLI print it in one line. */
 export { DatabaseError } from './db/client.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -26,7 +26,7 @@ export interface Runtime extends AppDeps {
   /** Retention on a timer; `main` starts it, close stops it. */
   retention: RetentionScheduler;
   retentionPolicy: RetentionPolicy;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function retentionPolicyOf(config: Config): RetentionPolicy {
@@ -46,10 +46,10 @@ export interface RuntimeOptions {
   snsHttp?: SnsHttp | undefined;
 }
 
-export function openRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
-  const store = openStore(config.databasePath);
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const store = await openStore(config);
   try {
-    const core = createCore(store, {
+    const core = await createCore(store, {
       clock: options.clock ?? systemClock,
       policyVersion: config.policyVersion,
       publicUrl: config.publicUrl,
@@ -58,7 +58,7 @@ export function openRuntime(config: Config, options: RuntimeOptions = {}): Runti
       allowPrivateWebhooks: config.webhookAllowPrivate,
     });
     const logger = options.logger ?? createLogger(config.logLevel);
-    const forms = migrateAddressForms(core);
+    const forms = await migrateAddressForms(core);
     if (forms) logger.info({ ...forms }, 'stored addresses normalized (internationalised domains as A-labels)');
     const mailer = options.mailer ?? createMailer(config, logger);
     const webhooks = createWebhookWorker(core, { timeoutMs: config.webhookTimeoutMs, maxAttempts: config.webhookMaxAttempts, pollMs: config.webhookPollMs, logger, allowPrivate: config.webhookAllowPrivate });
@@ -78,14 +78,13 @@ export function openRuntime(config: Config, options: RuntimeOptions = {}): Runti
       webhooks,
       retention,
       retentionPolicy,
-      close: () => {
-        void webhooks.stop();
-        void retention.stop();
-        store.close();
+      close: async () => {
+        await Promise.all([webhooks.stop(), retention.stop()]);
+        await store.close();
       },
     };
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
 }

@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   const config = loadConfig();
-  const runtime = openRuntime(config, { logger: createLogger('silent') });
+  const runtime = await openRuntime(config, { logger: createLogger('silent') });
   try {
     await command.run(runtime, values as Record<string, string | boolean | undefined>, positionals, (line) => process.stdout.write(line + '\n'));
     return 0;

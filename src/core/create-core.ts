@@ -7,8 +7,8 @@ import { loadSecrets } from './secrets.ts';
 import { createTokenService } from './tokens.ts';
 
 /** Build the core's dependencies over an open store: secrets loaded, key ring and keyer made once. */
-export function createCore(store: Store, options: { clock: Clock; policyVersion: string; publicUrl: string; secret?: string | undefined; pepper?: string | undefined; allowPrivateWebhooks?: boolean | undefined }): CoreDeps {
-  const secrets = loadSecrets(store.secrets, options, options.clock.now());
+export async function createCore(store: Store, options: { clock: Clock; policyVersion: string; publicUrl: string; secret?: string | undefined; pepper?: string | undefined; allowPrivateWebhooks?: boolean | undefined }): Promise<CoreDeps> {
+  const secrets = await loadSecrets(store.secrets, options, options.clock.now());
   const evidenceKey = createHmac('sha256', secrets.pepper).update('evidence').digest();
   return {
     store,

@@ -27,6 +27,6 @@ export async function eraseContact(deps: CoreDeps, input: EraseInput): Promise<{
     event: { source: input.source, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) },
   });
   // The erasure committed; the WAL still holds the old pages with the address in them.
-  if (erased) deps.store.checkpoint();
+  if (erased) await deps.store.checkpoint();
   return { erased };
 }

@@ -39,7 +39,7 @@ export interface RetentionReport {
 export async function runRetention(deps: CoreDeps, policy: RetentionPolicy, options: { dryRun?: boolean } = {}): Promise<RetentionReport> {
   const now = deps.clock.now();
   const dryRun = options.dryRun === true;
-  const ids = deps.store.ops.retentionCandidates({
+  const ids = await deps.store.ops.retentionCandidates({
     unsubscribedBefore: policy.unsubscribedDays > 0 ? now - policy.unsubscribedDays * DAY : null,
     inactiveBefore: policy.inactiveDays > 0 ? now - policy.inactiveDays * DAY : null,
     limit: MAX_ERASE_PER_RUN,

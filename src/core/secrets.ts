@@ -19,15 +19,15 @@ const fingerprint = (pepper: Buffer) => createHash('sha256').update('optbox pepp
  * Refuses to start with a pepper other than the one the suppressions were keyed with: every
  * suppression would silently stop matching.
  */
-export function loadSecrets(store: SecretStore, env: { secret?: string | undefined; pepper?: string | undefined }, now: number): InstallationSecrets {
+export async function loadSecrets(store: SecretStore, env: { secret?: string | undefined; pepper?: string | undefined }, now: number): Promise<InstallationSecrets> {
   let pepper: Buffer;
   if (env.pepper) {
     pepper = Buffer.from(env.pepper, 'utf8');
   } else {
-    const existing = store.setting('pepper') ?? store.settingOnce('pepper', randomBytes(32).toString('base64'));
+    const existing = (await store.setting('pepper')) ?? (await store.settingOnce('pepper', randomBytes(32).toString('base64')));
     pepper = Buffer.from(existing, 'base64');
   }
-  const recorded = store.settingOnce('pepper.fingerprint', fingerprint(pepper));
+  const recorded = await store.settingOnce('pepper.fingerprint', fingerprint(pepper));
   if (recorded !== fingerprint(pepper)) {
     throw new SecretsError(
       env.pepper
@@ -36,26 +36,25 @@ export function loadSecrets(store: SecretStore, env: { secret?: string | undefin
     );
   }
 
-  const signingKeys: SigningKey[] = store.signingKeys().map((k) => ({ kid: k.kid, secret: k.secret }));
+  // Without OPTBOX_SECRET, a key is generated once: instances starting together on one shared
+  // database all end up with the one that was stored first.
+  const stored = env.secret ? await store.signingKeys() : await store.signingKeysOr(newSigningKey(now));
+  const signingKeys: SigningKey[] = stored.map((k) => ({ kid: k.kid, secret: k.secret }));
   let activeKid: string;
   if (env.secret) {
     activeKid = 'e' + createHash('sha256').update(env.secret).digest('base64url').slice(0, 7);
     signingKeys.unshift({ kid: activeKid, secret: Buffer.from(env.secret, 'utf8') });
   } else {
-    if (signingKeys.length === 0) signingKeys.push(generateSigningKey(store, now));
     activeKid = signingKeys[0]!.kid;
   }
   return { signingKeys, activeKid, pepper };
 }
 
-/** A new random key that becomes the active one at the next start; old ones keep verifying. */
-export function generateSigningKey(store: SecretStore, now: number): SigningKey {
-  const key = { kid: 'k' + randomBytes(6).toString('base64url'), secret: randomBytes(32), createdAt: now };
-  store.addSigningKey(key);
-  return { kid: key.kid, secret: key.secret };
-}
+const newSigningKey = (now: number) => ({ kid: 'k' + randomBytes(6).toString('base64url'), secret: randomBytes(32), createdAt: now });
 
-/** Key rotation (the CLI): a new signing key, active from the next start. */
-export function rotateSigningKey(deps: CoreDeps): SigningKey {
-  return generateSigningKey(deps.store.secrets, deps.clock.now());
+/** Key rotation (the CLI): a new random key that becomes the active one at the next start; old ones keep verifying. */
+export async function rotateSigningKey(deps: CoreDeps): Promise<SigningKey> {
+  const key = newSigningKey(deps.clock.now());
+  await deps.store.secrets.addSigningKey(key);
+  return { kid: key.kid, secret: key.secret };
 }

@@ -10,7 +10,7 @@ export const webhookDeliveryStates = (deps: CoreDeps) => deps.store.ops.webhookD
  * applied and the database takes a real, committed write through the write queue.
  */
 export async function readiness(deps: CoreDeps): Promise<{ ready: boolean; checks: { migrations: boolean; writable: boolean } }> {
-  const migrations = safely(() => deps.store.ops.migrationsApplied());
+  const migrations = await deps.store.ops.migrationsApplied().catch(() => false);
   let writable = false;
   try {
     await deps.store.ops.probeWrite(deps.clock.now());
@@ -21,10 +21,3 @@ export async function readiness(deps: CoreDeps): Promise<{ ready: boolean; check
   return { ready: migrations && writable, checks: { migrations, writable } };
 }
 
-function safely(check: () => boolean): boolean {
-  try {
-    return check();
-  } catch {
-    return false;
-  }
-}

@@ -50,6 +50,13 @@ function describe(err: unknown): string {
   if (code.startsWith('SQLITE_CORRUPT')) return 'the file is corrupt';
   if (code === 'SQLITE_FULL') return 'the disk is full';
   if (code.startsWith('SQLITE_IOERR')) return `an I/O error (${code})`;
+  // PostgreSQL (DATABASE_URL): the server's SQLSTATE codes and the socket's errors.
+  if (code === 'ECONNREFUSED') return 'nothing answers at that address (is PostgreSQL running, on that host and port?)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
+  if (code === '28P01' || code === '28000') return 'the server refused the user name or password';
+  if (code === '3D000') return 'the database does not exist (create it first: createdb NAME)';
+  if (code === '42501') return 'the user lacks a permission optbox needs (it must be able to create tables in the database)';
+  if (code === '53300') return 'the server has no connection slots left (lower DATABASE_POOL_SIZE or raise max_connections)';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied creating its folder';
   if (code === 'EROFS') return 'its folder is on a read-only file system';
   if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is not a folder';
@@ -74,6 +81,6 @@ function configure(sqlite: Database.Database, path: string): Db {
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
   const orm = drizzle(sqlite, { schema });
-  migrate(orm, { migrationsFolder: projectPath('migrations') });
+  migrate(orm, { migrationsFolder: projectPath('migrations/sqlite') });
   return { sqlite, orm };
 }

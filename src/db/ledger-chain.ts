@@ -26,3 +26,37 @@ export function ledgerHash(row: Omit<ConsentEventRow, 'hash'>): string {
   ];
   return createHash('sha256').update(row.prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
+
+export type LedgerVerification =
+  | { ok: true; rows: number; head: string; /** The hash of row `pin`, when asked and present. */ pinned?: string | undefined }
+  | { ok: false; rows: number; brokenAt: number; problem: string };
+
+/**
+ * Walk the whole chain in id order, a page at a time, recomputing every hash. With `pin`, also
+ * report the hash of that row (to compare with a head kept from an earlier run). The same walk
+ * for either engine: `page` reads up to `limit` rows with ids above `after`.
+ */
+export async function verifyChain(page: (after: number, limit: number) => ConsentEventRow[] | Promise<ConsentEventRow[]>, options: { pin?: number } = {}): Promise<LedgerVerification> {
+  let pinned: string | undefined;
+  let prevHash = GENESIS_HASH;
+  let expectedId = 1;
+  let rows = 0;
+  const limit = 5000;
+  for (let after = 0; ; ) {
+    const batch = await page(after, limit);
+    for (const row of batch) {
+      rows++;
+      if (row.id !== expectedId) return { ok: false, rows, brokenAt: row.id, problem: `row ${expectedId} is missing` };
+      if (row.prevHash !== prevHash) return { ok: false, rows, brokenAt: row.id, problem: 'previous hash does not match' };
+      const { hash, ...rest } = row;
+      if (ledgerHash(rest) !== hash) return { ok: false, rows, brokenAt: row.id, problem: 'row content does not match its hash' };
+      if (row.id === options.pin) pinned = hash;
+      prevHash = hash;
+      expectedId++;
+    }
+    if (batch.length < limit) break;
+    after = batch[batch.length - 1]!.id;
+    await new Promise((r) => setImmediate(r)); // let requests through on a long chain
+  }
+  return { ok: true, rows, head: prevHash, pinned };
+}

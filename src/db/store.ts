@@ -18,6 +18,7 @@ import { createSuppressionImportStore } from './stores/suppression-imports.ts';
 import { createSuppressionBrowseStore } from './stores/suppression-browse.ts';
 import { createFeedbackStore } from './stores/feedback.ts';
 import { createOpsStore } from './stores/ops.ts';
+import { createRateLimitStore } from './stores/rate-limits.ts';
 import { migrateAddressFormsSync, type AddressFormsResult } from './stores/address-forms.ts';
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
@@ -29,6 +30,7 @@ export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type Endp
 export type { LedgerHead, LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
 export type { RetentionCounts } from './stores/ops.ts';
+export type { RateRule } from './stores/rate-limits.ts';
 export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow, OperatorRow, OperatorSessionRow, AuditEventRow, SuppressionImportRow } from './schema/index.ts';
 
 /**
@@ -65,8 +67,9 @@ export function createStore(db: Db) {
     consoleStats: createConsoleStatsStore(db.sqlite),
     imports: createSuppressionImportStore(db.orm, transact),
     suppressionBrowse: createSuppressionBrowseStore(db.sqlite),
+    limits: createRateLimitStore(),
     /** Start-up data migration of stored address forms (see stores/address-forms.ts); null when done before. */
-    migrateAddressForms(input: { normalize: (email: string) => string | null; key: (email: string) => Buffer; at: number }): AddressFormsResult | null {
+    async migrateAddressForms(input: { normalize: (email: string) => string | null; key: (email: string) => Buffer; at: number }): Promise<AddressFormsResult | null> {
       return migrateAddressFormsSync(db.sqlite, counters, input);
     },
     /**
@@ -74,22 +77,17 @@ export function createStore(db: Db) {
      * page images in the WAL (which still hold the address) must not stay on disk. A no-op for
      * an in-memory database.
      */
-    checkpoint(): void {
+    async checkpoint(): Promise<void> {
       if (db.sqlite.open && db.sqlite.name !== ':memory:') db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     },
     /** Answers when the database is open and migrated. */
-    healthy(): boolean {
+    async healthy(): Promise<boolean> {
       return db.sqlite.open && ping.get() !== undefined;
     },
-    close(): void {
+    async close(): Promise<void> {
       if (db.sqlite.open) db.sqlite.close();
     },
   };
 }
 
 export type Store = ReturnType<typeof createStore>;
-
-/** Open, migrate and wrap a database file (or ':memory:'). */
-export function openStore(path: string): Store {
-  return createStore(openDatabase(path));
-}

@@ -18,8 +18,8 @@ export function createOpsRoutes(deps: AppDeps) {
   };
   const sheets = { 'optbox.css': stylesheet('optbox.css'), 'console.css': stylesheet('console.css') };
   return new Hono<AppEnv>()
-    .get('/healthz', (c) => {
-      const ok = storeHealthy(deps.core);
+    .get('/healthz', async (c) => {
+      const ok = await storeHealthy(deps.core);
       return c.json({ status: ok ? 'ok' : 'unavailable' }, ok ? 200 : 503);
     })
     .get('/readyz', async (c) => {

@@ -106,7 +106,7 @@ describe('security', () => {
     try {
       const { id, key } = await createApiKey(f.core, { name: 'cli-revoked' });
       expect((await f.api(CHECK, { body: { emails: ['a@example.com'] }, key })).status).toBe(200);
-      const cli = openRuntime(f.config, { logger: createLogger('silent') });
+      const cli = await openRuntime(f.config, { logger: createLogger('silent') });
       await cli.core.store.apiKeys.revoke(id, f.clock.now());
       cli.close();
       await new Promise((r) => setImmediate(r)); // the next request comes in a later turn of the event loop

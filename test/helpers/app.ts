@@ -41,7 +41,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
   const mailer = options.mail === 'transport' ? undefined : recorder;
   const templates = config.mail.templatesDir === undefined ? builtinTemplates : undefined;
   const logger = options.logger ?? createLogger('silent');
-  let deps = openRuntime(config, { clock, logger, mailer, templates });
+  let deps = await openRuntime(config, { clock, logger, mailer, templates });
   /** Responses to /api/v1 that the published document does not describe (see contract.ts). */
   const violations: string[] = [];
   const checked = (built: ReturnType<typeof createApp>) => {
@@ -83,10 +83,10 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
       return (await createApiKey(deps.core, { name, scopes })).key;
     },
     /** Stop and start again on the same database file (needs `file: true`), as after a crash or deploy. */
-    restart() {
+    async restart() {
       if (!dir) throw new Error('restart needs makeTestApp({ file: true })');
-      deps.close();
-      deps = openRuntime(config, { clock, logger, mailer, templates });
+      await deps.close();
+      deps = await openRuntime(config, { clock, logger, mailer, templates });
       app = checked(createApp(deps));
     },
     /** A contact subscribed to the topic, and its links as a mail would carry them (paths only). */
@@ -118,9 +118,9 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
       return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
     },
     /** Closes everything, then fails if any API response did not match the document (also those a served app answered). */
-    close() {
+    async close() {
       for (const s of servers) s.close();
-      deps.close();
+      await deps.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
       if (violations.length) throw new Error(`API responses that do not match the published document:\n${violations.join('\n')}`);
     },

@@ -21,9 +21,9 @@ describe('Mailgun webhooks', () => {
     const res = await post(mailgunBody(key, fixture('mailgun-failed-permanent.json'), now()));
     expect(res.status).toBe(200);
     expect(await t.check('gone@example.com')).toMatchObject({ suppressed: true, reason: 'bounce' });
-    const before = t.core.store.ops.ledgerLength();
+    const before = (await t.core.store.ops.ledgerLength());
     expect(await json(post(mailgunBody(key, fixture('mailgun-failed-permanent.json'), now())))).toMatchObject({ duplicates: 1 });
-    expect(t.core.store.ops.ledgerLength()).toBe(before);
+    expect((await t.core.store.ops.ledgerLength())).toBe(before);
   });
 
   it('a complaint suppresses with reason complaint; a temporary failure is only counted', async () => {

@@ -22,15 +22,15 @@ describe('Postmark webhooks', () => {
     const res = await post(fixture('postmark-bounce.json'));
     expect(res.status).toBe(200);
     expect(await t.check('gone@example.com')).toMatchObject({ suppressed: true, reason: 'bounce' });
-    const before = t.core.store.ops.ledgerLength();
+    const before = (await t.core.store.ops.ledgerLength());
     expect(await json(post(fixture('postmark-bounce.json')))).toMatchObject({ duplicates: 1, applied: 0 });
-    expect(t.core.store.ops.ledgerLength()).toBe(before);
+    expect((await t.core.store.ops.ledgerLength())).toBe(before);
   });
 
   it('a SpamComplaint suppresses with reason complaint', async () => {
     expect((await post(fixture('postmark-spam-complaint.json'))).status).toBe(200);
     expect(await t.check('angry@example.com')).toMatchObject({ suppressed: true, reason: 'complaint' });
-    expect(t.core.store.ops.ledgerCountsSince(0).counts).toContainEqual(expect.objectContaining({ action: 'suppress', source: 'complaint-webhook' }));
+    expect((await t.core.store.ops.ledgerCountsSince(0)).counts).toContainEqual(expect.objectContaining({ action: 'suppress', source: 'complaint-webhook' }));
   });
 
   it("a SubscriptionChange by the recipient unsubscribes; a reactivation or the sender's own suppression does not", async () => {

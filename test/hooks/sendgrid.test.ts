@@ -37,11 +37,11 @@ describe('SendGrid Event Webhook', () => {
     expect(statuses.every((s) => s.status === 'unsubscribed')).toBe(true);
     expect((await t.core.store.ledger.forContact(contact.id)).at(-1)).toMatchObject({ action: 'unsubscribe', topic: '*', source: 'unsubscribe-webhook' });
 
-    const before = t.core.store.ops.ledgerLength();
+    const before = (await t.core.store.ops.ledgerLength());
     t.clock.advance(30_000);
     const again = await post(body, sendgrid.headers(body, now())); // SendGrid retries the same events
     expect(await json(again)).toMatchObject({ applied: 0, duplicates: 5 });
-    expect(t.core.store.ops.ledgerLength()).toBe(before);
+    expect((await t.core.store.ops.ledgerLength())).toBe(before);
   });
 
   it('tampered, expired, future, unsigned or wrongly keyed requests get 401/403 and change nothing', async () => {

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) => app.request('/hooks/ses', { method: 'POST', headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification', ...headers }, body: JSON.stringify(body) });
-const ledgerCounts = () => t.core.store.ops.ledgerCountsSince(0).counts;
+const ledgerCounts = async () => (await t.core.store.ops.ledgerCountsSince(0)).counts;
 
 describe('SES via SNS', () => {
   it('a signed hard bounce (SignatureVersion 2) suppresses an unknown address by its keyed hash, once', async () => {
@@ -37,13 +37,13 @@ describe('SES via SNS', () => {
     expect(await t.check('gone@example.com')).toMatchObject({ suppressed: true, reason: 'bounce', scope: '*' });
     // The address is not kept in the clear: optbox did not know it.
     expect((await t.core.store.suppressions.forKey(t.core.addressKey('gone@example.com'), t.clock.now()))[0]).toMatchObject({ email: null, source: 'bounce-webhook' });
-    expect(ledgerCounts()).toContainEqual(expect.objectContaining({ action: 'suppress', source: 'bounce-webhook', n: 1 }));
+    expect(await ledgerCounts()).toContainEqual(expect.objectContaining({ action: 'suppress', source: 'bounce-webhook', n: 1 }));
 
     // The same delivery again (SNS retries) and the same feedback under a new SNS id change nothing.
-    const before = t.core.store.ops.ledgerLength();
+    const before = (await t.core.store.ops.ledgerLength());
     expect(await json(post(message))).toMatchObject({ applied: 0, duplicates: 1 });
     expect(await json(post(sns.notification(fixture('ses-bounce-permanent.json'), t.clock.now())))).toMatchObject({ applied: 0, duplicates: 1 });
-    expect(t.core.store.ops.ledgerLength()).toBe(before);
+    expect((await t.core.store.ops.ledgerLength())).toBe(before);
   });
 
   it('a complaint (SignatureVersion 1, SHA1) suppresses a known contact with source complaint-webhook', async () => {
@@ -77,7 +77,7 @@ describe('SES via SNS', () => {
   });
 
   it('tampered, expired, foreign-topic, unsigned or off-host messages are refused and change nothing', async () => {
-    const before = t.core.store.ops.ledgerLength();
+    const before = (await t.core.store.ops.ledgerLength());
     const good = sns.notification({ ...fixture<Record<string, unknown>>('ses-bounce-permanent.json'), bounce: { ...fixture<{ bounce: Record<string, unknown> }>('ses-bounce-permanent.json').bounce, feedbackId: 'other', bouncedRecipients: [{ emailAddress: 'victim@example.com' }] } }, t.clock.now());
     const tampered = { ...good, Message: good.Message!.replace('victim@', 'victim2@') };
     expect((await post(tampered)).status).toBe(403);
@@ -92,7 +92,7 @@ describe('SES via SNS', () => {
     // A subscription confirmation whose SubscribeURL leaves SNS is neither fetched nor confirmed.
     expect((await post(sns.subscriptionConfirmation(t.clock.now(), 'https://evil.example.com/confirm'))).status).toBe(403);
     expect(sns.confirmations).toHaveLength(1);
-    expect(t.core.store.ops.ledgerLength()).toBe(before);
+    expect((await t.core.store.ops.ledgerLength())).toBe(before);
     expect((await t.check('victim@example.com')).suppressed).toBe(false);
   });
 

@@ -68,7 +68,7 @@ describe('/metrics', () => {
     expect(value(samples, 'optbox_suppression_hits_total')).toBeGreaterThanOrEqual(1);
     expect(value(samples, 'optbox_webhook_outbox_depth')).toBe(1);
     expect(value(samples, 'optbox_webhook_deliveries', { state: 'pending' })).toBe(1);
-    expect(value(samples, 'optbox_ledger_length')).toBe(t.core.store.ops.ledgerLength());
+    expect(value(samples, 'optbox_ledger_length')).toBe((await t.core.store.ops.ledgerLength()));
 
     // Counted incrementally: a second scrape after one more unsubscribe adds exactly one.
     const other = await t.linkFor('cy@example.com', 'updates');

@@ -44,14 +44,14 @@ describe('retention', () => {
 
   it('a dry run after the period counts and changes nothing; the CLI prints the same', async () => {
     t.clock.advance(31 * DAY);
-    const ledger = t.core.store.ops.ledgerLength();
+    const ledger = (await t.core.store.ops.ledgerLength());
     const report = await runRetention(t.core, policy(), { dryRun: true });
     expect(report).toMatchObject({ dryRun: true, erased: 1, purged: { webhookDeliveries: 5, webhookEvents: 5, usedLinkIds: 1 } });
     const lines: string[] = [];
     await commands.retention!.run(t.deps, { 'dry-run': true }, ['run'], (l) => lines.push(l));
     expect(lines.join('\n')).toContain('contacts erased (keyed-hash suppression kept): 1 (would be)');
     expect(lines.join('\n')).toContain('webhookDeliveries: would remove 5');
-    expect(t.core.store.ops.ledgerLength()).toBe(ledger);
+    expect((await t.core.store.ops.ledgerLength())).toBe(ledger);
     expect(await status(gone)).toBe('active');
   });
 

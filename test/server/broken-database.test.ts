@@ -78,7 +78,7 @@ function expectOneClearLine(result: { code: number | null; stdout: string; stder
 describe('a database that cannot be used at start', { timeout: 60_000 }, () => {
   it('read-only: one line, non-zero exit', async () => {
     const databasePath = join(dir, 'readonly.db');
-    openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') }).close();
+    await (await openRuntime(testConfig({ databasePath }), { logger: createLogger("silent") })).close();
     chmodSync(databasePath, 0o444);
     for (const f of ['-wal', '-shm']) rmSync(databasePath + f, { force: true });
     expectOneClearLine(await runServer(databasePath, true), /read-only|cannot be opened/);

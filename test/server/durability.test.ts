@@ -26,7 +26,7 @@ const emails = Array.from({ length: 20 }, (_, i) => `person${i}@example.com`);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'optbox-durability-'));
   databasePath = join(dir, 'optbox.db');
-  const rt = openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+  const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
   apiKey = (await createApiKey(rt.core, { name: 'ci' })).key;
   for (const email of emails) {
     const { contact } = await upsertContact(rt.core, { email, topics: ['newsletter'], source: 'import' });
@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function suppressedAfterRestart(): Promise<Set<string>> {
-  const rt = openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+  const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
   try {
     const results = await checkSuppressions(rt.core, { emails, topic: 'newsletter' });
     expect(await verifyLedger(rt.core)).toMatchObject({ ok: true });
@@ -79,7 +79,7 @@ describe('one-click over a real server', () => {
     const server = await startServer({ DATABASE_PATH: databasePath });
     try {
       const fresh = 'fresh@example.com';
-      const rt = openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+      const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
       const { contact } = await upsertContact(rt.core, { email: fresh, topics: ['newsletter'], source: 'import' });
       const url = server.url + new URL(linksFor(rt.core, { contactId: contact.id, topic: 'newsletter' }).unsubscribeUrl).pathname;
       rt.close();

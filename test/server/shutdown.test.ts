@@ -24,7 +24,7 @@ const paths = new Map<string, string>();
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'optbox-shutdown-'));
   databasePath = join(dir, 'optbox.db');
-  const rt = openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+  const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
   for (const email of emails) {
     const { contact } = await upsertContact(rt.core, { email, topics: ['newsletter'], source: 'import' });
     paths.set(email, new URL(linksFor(rt.core, { contactId: contact.id, topic: 'newsletter' }).unsubscribeUrl).pathname);
@@ -70,7 +70,7 @@ describe('SIGTERM during one-click load', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(40);
     expect(server.logs.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
 
-    const rt = openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+    const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
     try {
       const results = await checkSuppressions(rt.core, { emails: acknowledged, topic: 'newsletter' });
       expect(results.filter((r) => !r.suppressed).map((r) => r.email)).toEqual([]);

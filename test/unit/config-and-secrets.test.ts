@@ -32,35 +32,37 @@ describe('installation secrets', () => {
   afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
   const open = (databasePath: string, extra: { pepper?: string; secret?: string } = {}) => openRuntime(testConfig({ databasePath, ...extra }), { logger: createLogger('silent') });
 
-  it('generates a signing key once, so links stay valid across restarts', () => {
+  it('generates a signing key once, so links stay valid across restarts', async () => {
     dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
     const path = join(dir, 'o.db');
-    const first = open(path);
+    const first = await open(path);
     const token = first.core.tokens.sign('unsub', { contactId: 'c1', topic: 'newsletter' });
-    first.close();
-    const second = open(path);
+    await first.close();
+    const second = await open(path);
     expect(second.core.tokens.verify(token, 'unsub').contactId).toBe('c1');
-    expect(second.core.addressKey('a@example.com')).toEqual(open(path).core.addressKey('a@example.com'));
-    second.close();
+    const third = await open(path);
+    expect(second.core.addressKey('a@example.com')).toEqual(third.core.addressKey('a@example.com'));
+    await third.close();
+    await second.close();
   });
 
-  it('keeps generated-key links valid when OPTBOX_SECRET is set later', () => {
+  it('keeps generated-key links valid when OPTBOX_SECRET is set later', async () => {
     dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
     const path = join(dir, 'o.db');
-    const first = open(path);
+    const first = await open(path);
     const token = first.core.tokens.sign('unsub', { contactId: 'c1', topic: 'newsletter' });
-    first.close();
-    const second = open(path, { secret: 'x'.repeat(40) });
+    await first.close();
+    const second = await open(path, { secret: 'x'.repeat(40) });
     expect(second.core.tokens.verify(token, 'unsub').contactId).toBe('c1');
-    second.close();
+    await second.close();
   });
 
-  it('refuses to start with a pepper other than the one the suppressions were keyed with', () => {
+  it('refuses to start with a pepper other than the one the suppressions were keyed with', async () => {
     dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
     const path = join(dir, 'o.db');
-    open(path, { pepper: 'p'.repeat(40) }).close();
-    expect(() => open(path, { pepper: 'q'.repeat(40) })).toThrow(SecretsError);
-    expect(() => open(path)).toThrow(/set it again/);
-    open(path, { pepper: 'p'.repeat(40) }).close();
+    await (await open(path, { pepper: 'p'.repeat(40) })).close();
+    await expect(open(path, { pepper: 'q'.repeat(40) })).rejects.toThrow(SecretsError);
+    await expect(open(path)).rejects.toThrow(/set it again/);
+    await (await open(path, { pepper: 'p'.repeat(40) })).close();
   });
 });

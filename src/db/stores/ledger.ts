@@ -1,7 +1,7 @@
 import { asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import { consentEvents, consentTexts, type ConsentEventRow } from '../schema/index.ts';
-import { GENESIS_HASH, ledgerHash } from '../ledger-chain.ts';
+import { GENESIS_HASH, ledgerHash, verifyChain, type LedgerVerification } from '../ledger-chain.ts';
 import type { CounterSync } from './console-stats.ts';
 
 export interface LedgerEventInput {
@@ -20,9 +20,7 @@ export interface LedgerEventInput {
   detail?: Record<string, unknown> | null;
 }
 
-export type LedgerVerification =
-  | { ok: true; rows: number; head: string; /** The hash of row `pin`, when asked and present. */ pinned?: string | undefined }
-  | { ok: false; rows: number; brokenAt: number; problem: string };
+export type { LedgerVerification };
 
 /** The newest row of the chain: how many rows there are (ids run 1…n) and its hash. */
 export interface LedgerHead {
@@ -87,33 +85,9 @@ export function createLedgerStore(orm: Orm, counters: CounterSync) {
         return row ? { rows: row.id, hash: row.hash } : { rows: 0, hash: GENESIS_HASH };
       },
 
-      /**
-       * Walk the whole chain in id order, in pages, recomputing every hash. With `pin`, also
-       * report the hash of that row (to compare with a head kept from an earlier run).
-       */
+      /** Walk the whole chain, recomputing every hash (see verifyChain). */
       async verify(options: { pin?: number } = {}): Promise<LedgerVerification> {
-        let pinned: string | undefined;
-        let prevHash = GENESIS_HASH;
-        let expectedId = 1;
-        let rows = 0;
-        const page = 5000;
-        for (let after = 0; ; ) {
-          const batch = orm.select().from(consentEvents).where(gt(consentEvents.id, after)).orderBy(asc(consentEvents.id)).limit(page).all();
-          for (const row of batch) {
-            rows++;
-            if (row.id !== expectedId) return { ok: false, rows, brokenAt: row.id, problem: `row ${expectedId} is missing` };
-            if (row.prevHash !== prevHash) return { ok: false, rows, brokenAt: row.id, problem: 'previous hash does not match' };
-            const { hash, ...rest } = row;
-            if (ledgerHash(rest) !== hash) return { ok: false, rows, brokenAt: row.id, problem: 'row content does not match its hash' };
-            if (row.id === options.pin) pinned = hash;
-            prevHash = hash;
-            expectedId++;
-          }
-          if (batch.length < page) break;
-          after = batch[batch.length - 1]!.id;
-          await new Promise((r) => setImmediate(r)); // let requests through on a long chain
-        }
-        return { ok: true, rows, head: prevHash, pinned };
+        return verifyChain((after, limit) => orm.select().from(consentEvents).where(gt(consentEvents.id, after)).orderBy(asc(consentEvents.id)).limit(limit).all(), options);
       },
     },
   };

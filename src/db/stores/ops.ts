@@ -79,27 +79,27 @@ export function createOpsStore(sqlite: Database.Database, transact: RunInTransac
       return transact(() => void probe.run({ at }));
     },
     /** Every migration shipped with this build is applied to the open database. */
-    migrationsApplied(): boolean {
+    async migrationsApplied(): Promise<boolean> {
       expectedMigrations ??= (() => {
-        const files = readMigrationFiles({ migrationsFolder: projectPath('migrations') });
+        const files = readMigrationFiles({ migrationsFolder: projectPath('migrations/sqlite') });
         return { n: files.length, last: files.at(-1)?.folderMillis ?? 0 };
       })();
       const row = applied.get()!;
       return row.n === expectedMigrations.n && row.last === expectedMigrations.last;
     },
-    webhookDeliveryStates(): Record<string, number> {
+    async webhookDeliveryStates(): Promise<Record<string, number>> {
       return Object.fromEntries(deliveryStates.all().map((r) => [r.state, r.n]));
     },
     /** Ledger rows after `after`, counted by action and source, and the last id seen. */
-    ledgerCountsSince(after: number): { counts: Array<{ action: string; source: string; n: number }>; last: number } {
+    async ledgerCountsSince(after: number): Promise<{ counts: Array<{ action: string; source: string; n: number }>; last: number }> {
       const rows = ledgerSince.all({ after });
       return { counts: rows, last: rows.reduce((m, r) => Math.max(m, r.last), after) };
     },
-    ledgerLength(): number {
+    async ledgerLength(): Promise<number> {
       return ledgerLength.get()?.n ?? 0;
     },
     /** Contacts due for erasure by retention: unsubscribed from everything, or inactive (cutoff null: that rule is off). */
-    retentionCandidates(input: { unsubscribedBefore: number | null; inactiveBefore: number | null; limit: number }): string[] {
+    async retentionCandidates(input: { unsubscribedBefore: number | null; inactiveBefore: number | null; limit: number }): Promise<string[]> {
       const ids = new Set<string>();
       if (input.unsubscribedBefore !== null) for (const r of unsubscribedContacts.all({ cutoff: input.unsubscribedBefore, limit: input.limit })) ids.add(r.id);
       if (input.inactiveBefore !== null) for (const r of inactiveContacts.all({ cutoff: input.inactiveBefore, limit: input.limit })) ids.add(r.id);

@@ -11,25 +11,34 @@ export interface StoredKey {
 /**
  * Installation secrets. Used once at start and by key rotation, never on a request path.
  * Its writes are the one exception to "every write goes through the write queue": they run
- * while the runtime is being built, synchronously (createCore is synchronous, and the keys must
- * exist before anything signs a link), when no unit of work can be open on the connection yet.
- * Each is a single autocommitted statement, durable on return like any other commit.
+ * while the runtime is being built, before anything else can use the connection (the keys must
+ * exist before anything signs a link). Each is a single autocommitted statement, durable on
+ * return like any other commit.
  */
 export function createSecretStore(orm: Orm) {
+  const active = () => orm.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid)).all();
+  const setting = (key: string) => orm.select().from(settings).where(eq(settings.key, key)).get()?.value;
   return {
-    signingKeys(): StoredKey[] {
-      return orm.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid)).all();
+    async signingKeys(): Promise<StoredKey[]> {
+      return active();
     },
-    addSigningKey(key: StoredKey): void {
+    async addSigningKey(key: StoredKey): Promise<void> {
       orm.insert(signingKeys).values(key).run();
     },
-    setting(key: string): string | undefined {
-      return orm.select().from(settings).where(eq(settings.key, key)).get()?.value;
+    /** The active keys; when there are none yet, `first` becomes the one. */
+    async signingKeysOr(first: StoredKey): Promise<StoredKey[]> {
+      const keys = active();
+      if (keys.length > 0) return keys;
+      orm.insert(signingKeys).values(first).run();
+      return active();
+    },
+    async setting(key: string): Promise<string | undefined> {
+      return setting(key);
     },
     /** Set a setting only if it is not set yet; returns the value that is now stored. */
-    settingOnce(key: string, value: string): string {
+    async settingOnce(key: string, value: string): Promise<string> {
       orm.insert(settings).values({ key, value }).onConflictDoNothing().run();
-      return this.setting(key)!;
+      return setting(key)!;
     },
   };
 }
