@@ -4,7 +4,7 @@ import { isActive, type ActiveContact } from '../core/contact.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { OptboxError } from '../core/errors.ts';
 import { subscriberSessionStorage } from '../core/sessions.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { perWindow, requireRateLimits } from '../core/rate-limits.ts';
 import { createSubscriberAuth, type SubscriberSession } from './subscriber-sessions.ts';
 
 /** A browser signed in to the preference center, and the contact it is signed in as. */
@@ -23,15 +23,18 @@ export interface SignedIn {
  * - Every form carries a per-session token (`_csrf`, a keyed hash of the session id) on top of
  *   the Origin check (src/app.ts) and SameSite=Lax cookies.
  * - Sign-in links are rate-limited per address and per IP, so the form cannot flood an inbox or
- *   probe addresses quickly. The counters are in memory: one process serves one database.
+ *   probe addresses quickly. The buckets are the store's (shared by every instance on PostgreSQL).
  */
 export function createPreferenceAuth(deps: { core: CoreDeps; config: Config }) {
   const { core, config } = deps;
   const prefs = config.preferences;
   const sessions = createSubscriberAuth(subscriberSessionStorage(core), { secure: config.publicUrl.startsWith('https:'), idleMinutes: prefs.sessionIdleMinutes });
   const window = 15 * 60_000;
-  const perAddress = createRateLimiter({ limit: prefs.loginLimitPerAddress, windowMs: window, now: () => core.clock.now() });
-  const perIp = createRateLimiter({ limit: prefs.loginLimitPerIp, windowMs: window, now: () => core.clock.now() });
+  const perAddress = perWindow(prefs.loginLimitPerAddress, window);
+  const perIp = perWindow(prefs.loginLimitPerIp, window);
+  // Bucket names carry keyed hashes, never an address or an IP in the clear.
+  const addressBucket = (email: string) => `signin-address:${core.evidenceHash(email)}`;
+  const ipBucket = (ip: string | undefined) => `signin-ip:${core.evidenceHash(ip ?? 'unknown')}`;
 
   const csrfToken = (session: SubscriberSession) => core.evidenceHash(`csrf\0${session.id}`);
   const verified = (session: SubscriberSession) => session.verifiedAt !== null && core.clock.now() - session.verifiedAt < prefs.stepUpMinutes * 60_000;
@@ -56,13 +59,13 @@ export function createPreferenceAuth(deps: { core: CoreDeps; config: Config }) {
     },
 
     /** Count one link mailed to this address; rate_limited over the limit. */
-    takeAddress(email: string, what = 'too many sign-in links'): void {
-      if (!perAddress.take(core.evidenceHash(email))) throw new OptboxError('rate_limited', what);
+    takeAddress(email: string, what = 'too many sign-in links'): Promise<void> {
+      return requireRateLimits(core, [[addressBucket(email), perAddress]], what);
     },
 
     /** Count one sign-in request from this IP and for this address; rate_limited over either limit. */
-    takeSignIn(ip: string | undefined, email: string): void {
-      if (!perIp.take(ip ?? 'unknown') || !perAddress.take(core.evidenceHash(email))) throw new OptboxError('rate_limited', 'too many sign-in links');
+    takeSignIn(ip: string | undefined, email: string): Promise<void> {
+      return requireRateLimits(core, [[ipBucket(ip), perIp], [addressBucket(email), perAddress]], 'too many sign-in links');
     },
   };
 }

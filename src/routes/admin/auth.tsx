@@ -26,9 +26,7 @@ export function createConsoleAuthRoutes(deps: AppDeps, k: ConsoleKit) {
     const body = c.get('form');
     const email = field(body, 'email', { max: 254 }).toLowerCase();
     const password = typeof body.password === 'string' ? body.password : '';
-    if (!k.limits.perIp.take(clientIp(c) ?? 'unknown') || !k.limits.perAddress.take(core.evidenceHash(email))) {
-      throw new OptboxError('rate_limited', 'too many sign-in attempts; wait a quarter of an hour');
-    }
+    await k.takeSignIn(clientIp(c), email);
     const operator = await checkOperatorPassword(core, k.passwords, { email, password });
     if (!operator) return c.html(<SignInPage error="That address and password do not match an operator." email={email} />, 401);
     await startSession(c, operator.id);

@@ -2,7 +2,7 @@ import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { createOperatorAuth, type OperatorSession } from '../../auth/operators.ts';
 import { createPasswordHasher, type PasswordHasher } from '../../auth/passwords.ts';
-import { createRateLimiter } from '../../auth/rate-limit.ts';
+import { perWindow, requireRateLimits } from '../../core/rate-limits.ts';
 import { allows, type Permission } from '../../auth/roles.ts';
 import { invalidInput, OptboxError } from '../../core/errors.ts';
 import { operatorSessionStorage } from '../../core/sessions.ts';
@@ -37,10 +37,11 @@ export function createConsoleKit(deps: AppDeps, options: { passwords?: PasswordH
     absoluteHours: config.admin.sessionMaxHours,
   });
   const window = 15 * 60_000;
-  const limits = {
-    perAddress: createRateLimiter({ limit: config.admin.loginLimit, windowMs: window, now: () => core.clock.now() }),
-    perIp: createRateLimiter({ limit: config.admin.loginLimit * 3, windowMs: window, now: () => core.clock.now() }),
-  };
+  const perAddress = perWindow(config.admin.loginLimit, window);
+  const perIp = perWindow(config.admin.loginLimit * 3, window);
+  /** Count one sign-in attempt from this IP for this address; rate_limited over either limit (buckets named by keyed hashes). */
+  const takeSignIn = (ip: string | undefined, email: string) =>
+    requireRateLimits(core, [[`console-ip:${core.evidenceHash(ip ?? 'unknown')}`, perIp], [`console-address:${core.evidenceHash(email)}`, perAddress]], 'too many sign-in attempts; wait a quarter of an hour');
   const permissions = new Map<string, Permission>();
   /** The form token of a session: a keyed hash of its id (never stored, never the id itself). */
   const csrfToken = (session: OperatorSession) => core.evidenceHash(`console-csrf\0${session.id}`);
@@ -87,7 +88,7 @@ export function createConsoleKit(deps: AppDeps, options: { passwords?: PasswordH
   return {
     auth,
     passwords: options.passwords ?? createPasswordHasher(),
-    limits,
+    takeSignIn,
     permissions,
     session,
     sameOrigin,

@@ -14,7 +14,7 @@ export function createApiRoutes(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use('*', limitBody(deps.config.apiBodyLimit))
     .use('*', apiKeyAuth(deps.core))
-    .use('*', rateLimit({ perSecond: deps.config.apiRateLimit, burst: deps.config.apiRateBurst, clock: deps.core.clock }))
+    .use('*', rateLimit(deps.core, { perSecond: deps.config.apiRateLimit, burst: deps.config.apiRateBurst }))
     .route('/', createContactRoutes(deps))
     .route('/', createSuppressionRoutes(deps))
     .route('/', createWebhookRoutes(deps))

@@ -159,7 +159,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
       // Step-up: a footer link may have been forwarded; reading or erasing data needs the inbox.
       .post('/preferences/verify', async (c) => {
         const { contact } = await formOf(c);
-        auth.takeAddress(contact.email);
+        await auth.takeAddress(contact.email);
         await mailSignIn(contact);
         const ctx = pageContext(deps, c, contact.locale);
         noStore(c);
@@ -177,7 +177,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
         if (typeof body.email !== 'string') notAChoice('email');
         const email = normalizeEmail(body.email as string);
         const ctx = pageContext(deps, c);
-        auth.takeSignIn(clientIp(c), email);
+        await auth.takeSignIn(clientIp(c), email);
         // Nothing that depends on whether the address is known runs before the answer is written
         // (not even the lookup): the answer takes as long for a known address as for an unknown one.
         afterAnswer(async () => {
@@ -243,7 +243,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
       .post('/preferences/email', async (c) => {
         const { contact, body } = await formOf(c, { verified: true });
         if (typeof body.email !== 'string') notAChoice('email');
-        auth.takeAddress(contact.email, 'too many links');
+        await auth.takeAddress(contact.email, 'too many links');
         const { token, email } = await requestEmailChange(core, { contactId: contact.id, email: body.email as string, minutes: prefs.loginLinkMinutes });
         await deps.mail.sendAddressConfirmation({ email, locale: contact.locale }, token);
         const ctx = pageContext(deps, c, contact.locale);
