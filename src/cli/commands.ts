@@ -10,6 +10,7 @@ import { formatHead, parseHead, verifyLedger } from '../core/ledger.ts';
 import { createOperator, operatorList } from '../core/operators.ts';
 import { runSuppressionImport, startSuppressionImport } from '../core/suppression-import.ts';
 import { rotateSigningKey } from '../core/secrets.ts';
+import { copyInstallation } from '../core/db-copy.ts';
 import { checkSuppressions, suppress, unsuppress } from '../core/suppressions.ts';
 import { knownScope } from '../core/topics.ts';
 import { iso } from '../format/time.ts';
@@ -22,6 +23,8 @@ interface Command {
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
   run(deps: Runtime, values: Values, args: string[], print: (line: string) => void): Promise<void>;
+  /** Commands that name their databases themselves run without the configured one. */
+  runAlone?: (values: Values, args: string[], print: (line: string) => void) => Promise<void>;
 }
 
 const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
@@ -173,6 +176,23 @@ export const commands: Readonly<Record<string, Command>> = {
       const secs = (performance.now() - started) / 1000;
       print(`${result.status === 'done' ? 'imported' : `failed (${result.message})`}: ${result.rows} rows, ${result.created} added, ${result.existing} already on the list, ${result.failed} with errors, in ${secs.toFixed(1)} s`);
       if (result.status === 'failed') throw invalidInput('file', result.message ?? 'could not be read');
+    },
+  },
+
+  db: {
+    summary: `db copy --from sqlite:PATH|postgres://… --to postgres://…|sqlite:PATH
+                                             copy everything to a new database of either engine, ledger chain included, and verify it`,
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    async run() {},
+    async runAlone(values, args, print) {
+      if (arg(args, 0, 'subcommand') !== 'copy') throw invalidInput('subcommand', 'expected copy');
+      const tty = process.stderr.isTTY;
+      const report = await copyInstallation({ from: str(values.from) ?? '', to: str(values.to) ?? '' }, (table, rows) => {
+        if (tty) process.stderr.write(`\r${table}: ${rows} rows`.padEnd(60));
+      });
+      if (tty) process.stderr.write('\n');
+      for (const t of report.tables) if (t.rows > 0) print(`${t.table}: ${t.rows}`);
+      print(`copied and verified: ${report.tables.reduce((n, t) => n + t.rows, 0)} rows in ${report.tables.length} tables; ledger ${report.ledger.rows} rows, head ${report.ledger.head}`);
     },
   },
 
