@@ -1,8 +1,54 @@
+import { desc, eq, isNull } from 'drizzle-orm';
 import type { Store } from '../../store.ts';
+import type { StoredKey } from '../../stores/secrets.ts';
 import type { PgStoreDeps } from '../sync.ts';
-import { notPorted } from '../not-ported.ts';
+import type { PgUnit } from '../unit.ts';
+import { settings, signingKeys } from '../schema/index.ts';
 
+/*
+ * Instances that start together must end with one signing key, not one each: the first key is
+ * written under this advisory lock (two-int key space, keyed by the table's oid), and whoever
+ * gets it second finds the first one's key. Settings (the pepper) need no lock: ON CONFLICT DO
+ * NOTHING keeps the first value, and the read after it sees that value.
+ */
+const FIRST_KEY_LOCK = `SELECT pg_advisory_xact_lock('signing_keys'::regclass::oid::int, 0)`;
+
+/**
+ * Installation secrets on PostgreSQL: the same behaviour as src/db/stores/secrets.ts. Writes go
+ * through the write queue like any other (the queue works from the moment the store is open).
+ */
 export function createPgSecretStore(deps: PgStoreDeps): Store['secrets'] {
-  void deps;
-  return notPorted('secrets');
+  const { orm, transact } = deps;
+  const active = (db: PgStoreDeps['orm'] | PgUnit['orm']) =>
+    db.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid));
+  const setting = async (db: PgStoreDeps['orm'] | PgUnit['orm'], key: string) => (await db.select().from(settings).where(eq(settings.key, key)))[0]?.value;
+
+  return {
+    async signingKeys(): Promise<StoredKey[]> {
+      return active(orm);
+    },
+    async addSigningKey(key: StoredKey): Promise<void> {
+      await transact(async (unit) => void (await unit.orm.insert(signingKeys).values(key)));
+    },
+    /** The active keys; when there are none yet, `first` becomes the one (on exactly one instance). */
+    signingKeysOr(first: StoredKey): Promise<StoredKey[]> {
+      return transact(async (unit) => {
+        await unit.query(FIRST_KEY_LOCK);
+        const keys = await active(unit.orm);
+        if (keys.length > 0) return keys;
+        await unit.orm.insert(signingKeys).values(first);
+        return active(unit.orm);
+      });
+    },
+    async setting(key: string): Promise<string | undefined> {
+      return setting(orm, key);
+    },
+    /** Set a setting only if it is not set yet; returns the value that is now stored. */
+    settingOnce(key: string, value: string): Promise<string> {
+      return transact(async (unit) => {
+        await unit.orm.insert(settings).values({ key, value }).onConflictDoNothing();
+        return (await setting(unit.orm, key))!;
+      });
+    },
+  };
 }
