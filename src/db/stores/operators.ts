@@ -1,3 +1,4 @@
+import type { Adapter } from 'lucia';
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
@@ -27,7 +28,7 @@ export function createOperatorStore(orm: Orm, transact: RunInTransaction) {
 
   return {
     /** lucia's adapter for operator sessions (users are operators). */
-    luciaAdapter: adapter,
+    luciaAdapter: adapter as Adapter,
 
     async count(): Promise<number> {
       return orm.select({ n: sql<number>`count(*)` }).from(operators).get()!.n;

@@ -1,3 +1,4 @@
+import type { Adapter } from 'lucia';
 import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
@@ -17,7 +18,7 @@ export function createSessionStore(orm: Orm, transact: RunInTransaction, ledger:
 
   return {
     /** lucia's adapter for subscriber sessions (users are contacts). */
-    luciaAdapter: adapter,
+    luciaAdapter: adapter as Adapter,
 
     /**
      * Mark a single-use link id as used. False when it already was: the caller refuses the link.

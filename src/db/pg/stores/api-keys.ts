@@ -24,8 +24,16 @@ export function createPgApiKeyStore(deps: PgStoreDeps): Store['apiKeys'] {
       });
       byHash.invalidate();
     },
+    /**
+     * From memory; a key not there is looked up once in the table, so a key created on another
+     * instance works here at once instead of after the next poll (unknown keys cost one indexed read).
+     */
     async byHash(hash: Buffer): Promise<ApiKeyRow | undefined> {
-      return (await byHash.get()).get(hash.toString('hex'));
+      const known = (await byHash.get()).get(hash.toString('hex'));
+      if (known) return known;
+      const [row] = await orm.select().from(apiKeys).where(eq(apiKeys.keyHash, hash));
+      if (row) byHash.invalidate();
+      return row;
     },
     async list(): Promise<ApiKeyRow[]> {
       return orm.select().from(apiKeys).orderBy(apiKeys.createdAt);

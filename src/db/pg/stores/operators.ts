@@ -24,7 +24,7 @@ export function createPgOperatorStore(deps: PgStoreDeps): Store['operators'] {
 
   return {
     // The Store's type names the SQLite adapter class; core uses it only as lucia's Adapter, which this implements.
-    luciaAdapter: adapter as unknown as Store['operators']['luciaAdapter'],
+    luciaAdapter: adapter,
 
     async count(): Promise<number> {
       const [row] = await orm.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(operators);

@@ -22,7 +22,7 @@ export function createPgSessionStore(deps: PgStoreDeps, suppressions: PgSuppress
      * lucia's adapter for subscriber sessions (users are contacts). The Store's type names the
      * SQLite adapter class; core uses it only as lucia's Adapter, which this implements.
      */
-    luciaAdapter: adapter as unknown as SessionStore['luciaAdapter'],
+    luciaAdapter: adapter,
 
     /**
      * Mark a single-use link id as used; false when it already was. Single use on every instance:

@@ -62,9 +62,21 @@ const CLAIM = `
 export function createPgWebhookStore(deps: PgStoreDeps): { sync: PgWebhookSync; store: Store['webhooks'] } {
   const { orm, transact } = deps;
 
+  // Who listens, read once per event type per transaction: a bulk add emits thousands of events
+  // in one batch, and a round trip each to learn that nobody listens cost more than the adds.
+  // An endpoint added or removed in the same transaction forgets what was read.
+  const listening = new WeakMap<PgUnit, Map<string, Promise<Array<{ id: string }>>>>();
+  function listeners(unit: PgUnit, type: string): Promise<Array<{ id: string }>> {
+    let byType = listening.get(unit);
+    if (!byType) listening.set(unit, (byType = new Map()));
+    let targets = byType.get(type);
+    if (!targets) byType.set(type, (targets = unit.query<{ id: string }>(LISTENERS, [type])));
+    return targets;
+  }
+
   /** As on SQLite: call it inside the unit of work that makes the change; nothing is written when none listens. */
   async function emit(unit: PgUnit, input: EmitInput): Promise<void> {
-    const targets = await unit.query<{ id: string }>(LISTENERS, [input.type]);
+    const targets = await listeners(unit, input.type);
     if (targets.length === 0) return;
     const id = 'msg_' + randomBytes(15).toString('base64url');
     const payload = JSON.stringify({ type: input.type, timestamp: iso(input.at), data: input.data });
@@ -94,6 +106,7 @@ export function createPgWebhookStore(deps: PgStoreDeps): { sync: PgWebhookSync; 
           if (row.apiKeyId !== null && (await n(eq(webhookEndpoints.apiKeyId, row.apiKeyId))) >= limits.perKey) return 'per-key limit' as const;
           if ((await n()) >= limits.total) return 'total limit' as const;
           await unit.orm.insert(webhookEndpoints).values(row);
+          listening.delete(unit);
           return 'created' as const;
         });
       },
@@ -106,7 +119,10 @@ export function createPgWebhookStore(deps: PgStoreDeps): { sync: PgWebhookSync; 
       },
       /** Remove an endpoint with its pending deliveries and its log. */
       async deleteEndpoint(id: string): Promise<boolean> {
-        return transact(async (unit) => (await unit.orm.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning({ id: webhookEndpoints.id })).length > 0);
+        return transact(async (unit) => {
+          listening.delete(unit);
+          return (await unit.orm.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning({ id: webhookEndpoints.id })).length > 0;
+        });
       },
 
       /**
