@@ -181,7 +181,7 @@ describe('durability', () => {
     await register(['suppression.created']);
     await t.api('/api/v1/suppressions', { body: { suppressions: [{ email: 'gus@example.com' }] } });
     await t.deps.webhooks.tick(); // fails once
-    t.restart();
+    await t.restart();
     t.clock.advance(RETRY_SCHEDULE_MS[0]!);
     expect(await t.deps.webhooks.tick()).toBe(1);
     expect(receiver.received).toHaveLength(2);

@@ -1,8 +1,5 @@
 import { serve } from '@hono/node-server';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { fixedClock, testConfig } from '../../src/testing/index.ts';
@@ -15,6 +12,7 @@ import { openRuntime } from '../../src/runtime.ts';
 import { loadTemplates, type TemplateSet } from '../../src/mail/templates.ts';
 import type { Mailer, OutgoingMail } from '../../src/mail/transport.ts';
 import { contract } from './contract.ts';
+import { freshDatabase } from './engine.ts';
 
 /**
  * The built-in mail templates, compiled once per test file and shared by its apps: compiling
@@ -28,12 +26,14 @@ function builtinTemplates(): Promise<TemplateSet> {
 }
 
 /**
- * The whole app over a fresh, migrated database (in memory, or a temp file with `file: true`),
- * a fixed clock and silent logs. Each test file makes its own; nothing is shared.
+ * The whole app over a fresh, migrated database on this run's engine (engine.ts: SQLite in
+ * memory, or a temp file with `file: true`; a copy of the migrated template on PostgreSQL), a
+ * fixed clock and silent logs. Each test file makes its own; nothing is shared.
  */
 export async function makeTestApp(options: { file?: boolean; config?: Partial<Config>; mail?: 'record' | 'transport'; logger?: Logger } = {}) {
-  const dir = options.file ? mkdtempSync(join(tmpdir(), 'optbox-test-')) : undefined;
-  const config = testConfig({ databasePath: dir ? join(dir, 'optbox.db') : ':memory:', publicUrl: 'https://optbox.test', ...options.config });
+  const database = await freshDatabase({ file: options.file });
+  const dir = database.dir;
+  const config = testConfig({ ...database.config, publicUrl: 'https://optbox.test', ...options.config });
   const clock = fixedClock();
   /** optbox's own mails (sign-in links, confirmations): recorded here, or sent by the configured transport. */
   const mails: OutgoingMail[] = [];
@@ -41,7 +41,10 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
   const mailer = options.mail === 'transport' ? undefined : recorder;
   const templates = config.mail.templatesDir === undefined ? builtinTemplates : undefined;
   const logger = options.logger ?? createLogger('silent');
-  let deps = await openRuntime(config, { clock, logger, mailer, templates });
+  let deps = await openRuntime(config, { clock, logger, mailer, templates }).catch(async (err: unknown) => {
+    await database.drop();
+    throw err;
+  });
   /** Responses to /api/v1 that the published document does not describe (see contract.ts). */
   const violations: string[] = [];
   const checked = (built: ReturnType<typeof createApp>) => {
@@ -78,11 +81,13 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     mails,
     apiKey,
     dir,
+    /** The database as a child process (server, CLI) finds it: DATABASE_PATH or DATABASE_URL. */
+    databaseEnv: database.env,
     /** A new API key with only these scopes. */
     async keyWith(scopes: string[], name = 'scoped') {
       return (await createApiKey(deps.core, { name, scopes })).key;
     },
-    /** Stop and start again on the same database file (needs `file: true`), as after a crash or deploy. */
+    /** Stop and start again on the same database (needs `file: true`), as after a crash or deploy. */
     async restart() {
       if (!dir) throw new Error('restart needs makeTestApp({ file: true })');
       await deps.close();
@@ -121,7 +126,7 @@ export async function makeTestApp(options: { file?: boolean; config?: Partial<Co
     async close() {
       for (const s of servers) s.close();
       await deps.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await database.drop();
       if (violations.length) throw new Error(`API responses that do not match the published document:\n${violations.join('\n')}`);
     },
   };

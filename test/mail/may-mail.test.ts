@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { mayMail } from '../../src/core/may-mail.ts';
 import { unsubscribe } from '../../src/core/subscriptions.ts';
 import { suppress } from '../../src/core/suppressions.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { openRawDb } from '../helpers/raw-db.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -16,13 +15,13 @@ afterEach(() => t.close());
 const one = async (email: string, topic: string | undefined, transactional = false) => (await mayMail(t.core, { emails: [email], topic, transactional }))[0]!;
 const add = (email: string, topics: string[] = []) => upsertContact(t.core, { email, topics, locale: 'en', source: 'api' });
 
-/** A second connection to the test's database file, for state no core verb sets yet. */
-function raw(sql: string, ...params: unknown[]) {
-  const db = new Database(join(t.dir!, 'optbox.db'));
+/** A second connection to the test's database, for state no core verb sets yet. */
+async function raw(sql: string, ...params: unknown[]) {
+  const db = await openRawDb(t.config);
   try {
-    db.prepare(sql).run(...params);
+    await db.run(sql, ...params);
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -64,7 +63,7 @@ describe('topic mail', () => {
 
   it('refuses while the contact paused all mail (GDPR art. 18), and sends once the pause is over', async () => {
     const { contact } = await add('fay@example.com', ['newsletter']);
-    raw('UPDATE contacts SET paused_until = ? WHERE id = ?', t.clock.now() + 86_400_000, contact.id);
+    await raw('UPDATE contacts SET paused_until = ? WHERE id = ?', t.clock.now() + 86_400_000, contact.id);
     expect(await one('fay@example.com', 'newsletter')).toMatchObject({ send: false, reason: 'paused', scope: '*' });
     expect(await one('fay@example.com', undefined, true)).toMatchObject({ send: true }); // a sign-in link still goes
     t.clock.advance(86_400_001);
@@ -106,7 +105,7 @@ describe('transactional mail', () => {
   it('refuses an erased person, by the hashed suppression that outlives the address', async () => {
     const { contact } = await add('ivy@example.com', ['newsletter']);
     await suppress(t.core, { email: 'ivy@example.com', reason: 'erasure', source: 'admin' });
-    raw("UPDATE contacts SET status = 'erased', email = NULL WHERE id = ?", contact.id);
+    await raw("UPDATE contacts SET status = 'erased', email = NULL WHERE id = ?", contact.id);
     expect(await one('ivy@example.com', undefined, true)).toMatchObject({ send: false, reason: 'erased', scope: '*' });
     expect(await one('ivy@example.com', 'newsletter')).toMatchObject({ send: false, reason: 'erased' });
   });

@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { json, makeTestApp, type TestApp } from '../helpers/app.ts';
+import { onPg } from '../helpers/engine.ts';
+import { openRawDb } from '../helpers/raw-db.ts';
 
 /** An address in every form is one address: internationalised domains are keyed as A-labels. */
 let t: TestApp;
@@ -26,24 +27,25 @@ describe('IDNA', () => {
   it('addresses and suppressions stored in the old form are rewritten and rekeyed once, at start', async () => {
     t = await makeTestApp({ file: true });
     // What an older optbox stored: U-label addresses, keyed as they were written.
-    const raw = new Database(t.config.databasePath);
+    const raw = await openRawDb(t.config);
     const oldKey = t.core.addressKey('bob@bücher.de');
-    raw.prepare("INSERT INTO contacts (id, email, locale, status, no_profiling, created_at, updated_at) VALUES ('c_old', 'bob@bücher.de', 'en', 'active', 0, 1, 1)").run();
-    raw.prepare("INSERT INTO suppressions (address_key, scope, reason, source, email, created_at) VALUES (?, '*', 'unsubscribe', 'one-click', 'bob@bücher.de', 1)").run(oldKey);
-    raw.prepare("INSERT INTO suppression_changes (address_key, scope, reason, source, email, created_at, deleted, changed_at) VALUES (?, '*', 'unsubscribe', 'one-click', 'bob@bücher.de', 1, 0, 1)").run(oldKey);
-    raw.prepare('DELETE FROM data_migrations').run();
-    raw.close();
+    const no = onPg ? false : 0; // a boolean column: integer on SQLite
+    await raw.run("INSERT INTO contacts (id, email, locale, status, no_profiling, created_at, updated_at) VALUES ('c_old', 'bob@bücher.de', 'en', 'active', ?, 1, 1)", no);
+    await raw.run("INSERT INTO suppressions (address_key, scope, reason, source, email, created_at) VALUES (?, '*', 'unsubscribe', 'one-click', 'bob@bücher.de', 1)", oldKey);
+    await raw.run("INSERT INTO suppression_changes (address_key, scope, reason, source, email, created_at, deleted, changed_at) VALUES (?, '*', 'unsubscribe', 'one-click', 'bob@bücher.de', 1, ?, 1)", oldKey, no);
+    await raw.run('DELETE FROM data_migrations');
+    await raw.close();
     expect(await t.check('bob@xn--bcher-kva.de')).toMatchObject({ suppressed: false }); // before: two keys for one address
 
-    t.restart();
+    await t.restart();
     expect(await t.check('bob@xn--bcher-kva.de')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
     expect(await t.check('bob@bücher.de')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
     expect((await t.core.store.contacts.byEmail('bob@xn--bcher-kva.de'))?.id).toBe('c_old');
-    const check = new Database(t.config.databasePath, { readonly: true });
-    expect(check.prepare("SELECT count(*) AS n FROM suppressions WHERE email LIKE '%bücher%'").get()).toEqual({ n: 0 });
-    expect(check.prepare('SELECT name FROM data_migrations').all()).toEqual([{ name: 'idna-a-label-addresses' }]);
-    check.close();
-    t.restart(); // recorded: nothing runs again
+    const check = await openRawDb(t.config);
+    expect(await check.all("SELECT count(*) AS n FROM suppressions WHERE email LIKE '%bücher%'")).toEqual([{ n: 0 }]);
+    expect(await check.all('SELECT name FROM data_migrations')).toEqual([{ name: 'idna-a-label-addresses' }]);
+    await check.close();
+    await t.restart(); // recorded: nothing runs again
     expect(await t.check('bob@xn--bcher-kva.de')).toMatchObject({ suppressed: true });
   });
 });

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
@@ -7,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logLedgerHead } from '../../src/core/ledger.ts';
 import { unsubscribe } from '../../src/core/subscriptions.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { openRawDb } from '../helpers/raw-db.ts';
 
 /**
  * Cutting the newest rows off the ledger leaves a shorter chain that is intact in itself. A head
@@ -26,7 +26,7 @@ afterEach(() => t.close());
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', DATABASE_PATH: t.config.databasePath } }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...t.databaseEnv } }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
   );
@@ -41,11 +41,11 @@ describe('optbox ledger verify --head', { timeout: 120_000 }, () => {
     expect(head.startsWith('4:')).toBe(true);
     expect((await cli('ledger', 'verify', '--head', head)).code).toBe(0);
 
-    // Someone with write access to the file drops the guard and deletes the newest row.
-    const raw = new Database(t.config.databasePath);
-    raw.exec('DROP TRIGGER consent_events_no_delete');
-    raw.prepare('DELETE FROM consent_events WHERE id = (SELECT max(id) FROM consent_events)').run();
-    raw.close();
+    // Someone with write access to the database drops the guards and deletes the newest row.
+    const raw = await openRawDb(t.config);
+    await raw.dropLedgerGuards();
+    await raw.run('DELETE FROM consent_events WHERE id = (SELECT max(id) FROM consent_events)');
+    await raw.close();
 
     const plain = await cli('ledger', 'verify');
     expect(plain.code).toBe(0); // the chain that is left verifies: why the head must be kept elsewhere

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../src/testing/index.ts';
 import { createApiKey } from '../../src/core/api-keys.ts';
@@ -11,22 +8,22 @@ import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { json } from '../helpers/app.ts';
+import { freshDatabase, type TestDatabase } from '../helpers/engine.ts';
 import { startServer } from '../helpers/server.ts';
 
 /**
  * The durability promise over the wire: once the real server answered 200 to a one-click POST, the
- * suppression survives SIGKILL. The server runs as `npm start` runs it, on a real SQLite file.
+ * suppression survives SIGKILL. The server runs as `npm start` runs it, on a real database (a SQLite
+ * file, or PostgreSQL in the `pg` test project).
  */
-let dir: string;
-let databasePath: string;
+let db: TestDatabase;
 let apiKey: string;
 const paths = new Map<string, string>();
 const emails = Array.from({ length: 20 }, (_, i) => `person${i}@example.com`);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'optbox-durability-'));
-  databasePath = join(dir, 'optbox.db');
-  const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+  db = await freshDatabase({ file: true });
+  const rt = await openRuntime(testConfig(db.config), { logger: createLogger('silent') });
   apiKey = (await createApiKey(rt.core, { name: 'ci' })).key;
   for (const email of emails) {
     const { contact } = await upsertContact(rt.core, { email, topics: ['newsletter'], source: 'import' });
@@ -34,10 +31,10 @@ beforeAll(async () => {
   }
   rt.close();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => db.drop());
 
 async function suppressedAfterRestart(): Promise<Set<string>> {
-  const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+  const rt = await openRuntime(testConfig(db.config), { logger: createLogger('silent') });
   try {
     const results = await checkSuppressions(rt.core, { emails, topic: 'newsletter' });
     expect(await verifyLedger(rt.core)).toMatchObject({ ok: true });
@@ -49,7 +46,7 @@ async function suppressedAfterRestart(): Promise<Set<string>> {
 
 describe('one-click over a real server', () => {
   it('a 200 survives kill -9 (multipart body, as Gmail sends it)', async () => {
-    const server = await startServer({ DATABASE_PATH: databasePath });
+    const server = await startServer({ ...db.env });
     const body = new FormData();
     body.set('List-Unsubscribe', 'One-Click');
     const res = await fetch(server.url + paths.get(emails[0]!)!, { method: 'POST', body, redirect: 'manual' });
@@ -59,7 +56,7 @@ describe('one-click over a real server', () => {
   });
 
   it('every one of many concurrent 200s survives kill -9 (urlencoded, group commit)', async () => {
-    const server = await startServer({ DATABASE_PATH: databasePath });
+    const server = await startServer({ ...db.env });
     const batch = emails.slice(1);
     const statuses = await Promise.all(
       batch.map((email) =>
@@ -76,10 +73,10 @@ describe('one-click over a real server', () => {
   });
 
   it('GET and HEAD over the wire change nothing; the check API answers after restart', async () => {
-    const server = await startServer({ DATABASE_PATH: databasePath });
+    const server = await startServer({ ...db.env });
     try {
       const fresh = 'fresh@example.com';
-      const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+      const rt = await openRuntime(testConfig(db.config), { logger: createLogger('silent') });
       const { contact } = await upsertContact(rt.core, { email: fresh, topics: ['newsletter'], source: 'import' });
       const url = server.url + new URL(linksFor(rt.core, { contactId: contact.id, topic: 'newsletter' }).unsubscribeUrl).pathname;
       rt.close();

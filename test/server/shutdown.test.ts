@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../src/testing/index.ts';
 import { upsertContact } from '../../src/core/contacts.ts';
@@ -9,6 +6,7 @@ import { verifyLedger } from '../../src/core/ledger.ts';
 import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
+import { freshDatabase, type TestDatabase } from '../helpers/engine.ts';
 import { startServer } from '../helpers/server.ts';
 
 /**
@@ -16,26 +14,24 @@ import { startServer } from '../helpers/server.ts';
  * stream of one-click unsubscribes. Every request answered 200 must be durable, the process must
  * exit 0, and no request may be answered with an error because of the stop.
  */
-let dir: string;
-let databasePath: string;
+let db: TestDatabase;
 const emails = Array.from({ length: 400 }, (_, i) => `load${i}@example.com`);
 const paths = new Map<string, string>();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'optbox-shutdown-'));
-  databasePath = join(dir, 'optbox.db');
-  const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+  db = await freshDatabase({ file: true });
+  const rt = await openRuntime(testConfig(db.config), { logger: createLogger('silent') });
   for (const email of emails) {
     const { contact } = await upsertContact(rt.core, { email, topics: ['newsletter'], source: 'import' });
     paths.set(email, new URL(linksFor(rt.core, { contactId: contact.id, topic: 'newsletter' }).unsubscribeUrl).pathname);
   }
   rt.close();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => db.drop());
 
 describe('SIGTERM during one-click load', () => {
   it('finishes what it acknowledged, refuses nothing with an error, and exits 0', { timeout: 120_000 }, async () => {
-    const server = await startServer({ DATABASE_PATH: databasePath, RETENTION_INTERVAL_MINUTES: '0' });
+    const server = await startServer({ ...db.env, RETENTION_INTERVAL_MINUTES: '0' });
     const exit = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
     const acknowledged: string[] = [];
     const statuses = new Map<number, number>();
@@ -70,7 +66,7 @@ describe('SIGTERM during one-click load', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(40);
     expect(server.logs.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
 
-    const rt = await openRuntime(testConfig({ databasePath }), { logger: createLogger('silent') });
+    const rt = await openRuntime(testConfig(db.config), { logger: createLogger('silent') });
     try {
       const results = await checkSuppressions(rt.core, { emails: acknowledged, topic: 'newsletter' });
       expect(results.filter((r) => !r.suppressed).map((r) => r.email)).toEqual([]);

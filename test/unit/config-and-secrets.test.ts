@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { testConfig } from '../../src/testing/index.ts';
 import { SecretsError } from '../../src/core/secrets.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
+import { freshDatabase, type TestDatabase } from '../helpers/engine.ts';
 
 describe('config', () => {
   it('has working defaults', () => {
@@ -28,41 +26,39 @@ describe('config', () => {
 });
 
 describe('installation secrets', () => {
-  let dir: string | undefined;
-  afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
-  const open = (databasePath: string, extra: { pepper?: string; secret?: string } = {}) => openRuntime(testConfig({ databasePath, ...extra }), { logger: createLogger('silent') });
+  let db: TestDatabase | undefined;
+  afterEach(() => db?.drop());
+  /** Open the runtime on this test's database, as a restart does. */
+  const open = (extra: { pepper?: string; secret?: string } = {}) => openRuntime(testConfig({ ...db!.config, ...extra }), { logger: createLogger('silent') });
 
   it('generates a signing key once, so links stay valid across restarts', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
-    const path = join(dir, 'o.db');
-    const first = await open(path);
+    db = await freshDatabase({ file: true });
+    const first = await open();
     const token = first.core.tokens.sign('unsub', { contactId: 'c1', topic: 'newsletter' });
     await first.close();
-    const second = await open(path);
+    const second = await open();
     expect(second.core.tokens.verify(token, 'unsub').contactId).toBe('c1');
-    const third = await open(path);
+    const third = await open();
     expect(second.core.addressKey('a@example.com')).toEqual(third.core.addressKey('a@example.com'));
     await third.close();
     await second.close();
   });
 
   it('keeps generated-key links valid when OPTBOX_SECRET is set later', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
-    const path = join(dir, 'o.db');
-    const first = await open(path);
+    db = await freshDatabase({ file: true });
+    const first = await open();
     const token = first.core.tokens.sign('unsub', { contactId: 'c1', topic: 'newsletter' });
     await first.close();
-    const second = await open(path, { secret: 'x'.repeat(40) });
+    const second = await open({ secret: 'x'.repeat(40) });
     expect(second.core.tokens.verify(token, 'unsub').contactId).toBe('c1');
     await second.close();
   });
 
   it('refuses to start with a pepper other than the one the suppressions were keyed with', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'optbox-secrets-'));
-    const path = join(dir, 'o.db');
-    await (await open(path, { pepper: 'p'.repeat(40) })).close();
-    await expect(open(path, { pepper: 'q'.repeat(40) })).rejects.toThrow(SecretsError);
-    await expect(open(path)).rejects.toThrow(/set it again/);
-    await (await open(path, { pepper: 'p'.repeat(40) })).close();
+    db = await freshDatabase({ file: true });
+    await (await open({ pepper: 'p'.repeat(40) })).close();
+    await expect(open({ pepper: 'q'.repeat(40) })).rejects.toThrow(SecretsError);
+    await expect(open()).rejects.toThrow(/set it again/);
+    await (await open({ pepper: 'p'.repeat(40) })).close();
   });
 });
