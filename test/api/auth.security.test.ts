@@ -21,6 +21,26 @@ describe('API keys and the rate limit', () => {
     expect((await t.api('/api/v1/suppressions')).status).toBe(429);
   });
 
+  it('a check or prepare costs one per address: a batch may go into debt, and the key then waits it out', async () => {
+    t = await makeTestApp({ config: { apiRateLimit: 10, apiRateBurst: 10 } });
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => `reader${i}@example.com`);
+    // Six single checks leave four tokens; a check of 20 addresses is let in and leaves the bucket at -16.
+    for (let i = 0; i < 6; i++) expect((await t.api('/api/v1/suppressions/check', { body: { emails: emails(1) } })).status).toBe(200);
+    expect((await t.api('/api/v1/suppressions/check', { body: { emails: emails(20) } })).status).toBe(200);
+    const limited = await t.api('/api/v1/suppressions/check', { body: { emails: emails(1) } });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('2'); // 17 tokens to come back (to one whole) at 10/s
+    t.clock.advance(1500);
+    expect((await t.api('/api/v1/suppressions/check', { body: { emails: emails(1) } })).status).toBe(429);
+    t.clock.advance(200);
+    expect((await t.api('/api/v1/suppressions/check', { body: { emails: emails(1) } })).status).toBe(200);
+    // prepare counts the recipients of a batch the same way.
+    t.clock.advance(60_000);
+    const batch = { recipients: emails(12).map((to) => ({ to, topic: 'newsletter', template: 'newsletter', data: {} })) };
+    expect((await t.api('/api/v1/messages/prepare', { body: batch })).status).toBe(200);
+    expect((await t.api('/api/v1/suppressions/check', { body: { emails: emails(1) } })).status).toBe(429);
+  });
+
   it('a limited request changes nothing', async () => {
     t = await makeTestApp({ config: { apiRateLimit: 1, apiRateBurst: 1 } });
     await t.api('/api/v1/suppressions');
