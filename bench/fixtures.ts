@@ -1,11 +1,15 @@
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
 import { testConfig } from '../src/testing/index.ts';
+import { openDatabase } from '../src/db/client.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
 import { rate } from './lib.ts';
+import { seedSuppressions } from './seed.ts';
 import { load } from './servers.ts';
 
 /**
@@ -125,4 +129,24 @@ export async function rawDurableCommits(): Promise<number> {
   const commits = await rate(() => insert.run('unsubscribe'), { ms: 3000 });
   base.close();
   return commits;
+}
+
+/** The export's database: `rows` suppressions seeded straight into the table (migrated and peppered through the runtime first). */
+export function exportDb(path: string, rows: number): void {
+  const runtime = openBench(path);
+  const keyOf = runtime.core.addressKey;
+  runtime.close();
+  const db = openDatabase(path);
+  seedSuppressions(db, rows, keyOf, Date.UTC(2026, 0, 1));
+  db.sqlite.close();
+}
+
+/**
+ * Stream the export of `path` through the app in a process of its own (api-export.child.mjs, on
+ * the production build), so the peak RSS it reports is the export's and not the seeding's.
+ */
+export function runExport(path: string, format: 'csv' | 'ndjson'): { rows: number; seconds: number; peakRss: number; baseRss: number } {
+  const child = fileURLToPath(new URL('./api-export.child.mjs', import.meta.url));
+  const out = execFileSync(process.execPath, [child, path, format], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as { rows: number; seconds: number; peakRss: number; baseRss: number };
 }
