@@ -54,10 +54,11 @@ export function millionDb(): string {
 export const probe = (i: number) => (i % 2 === 0 ? `user${(i * 7919) % MILLION}@bench.example` : `other${i}@bench.example`);
 
 /** The single-address check, a new address per request, under autocannon's 32 connections. */
-export function singleCheckLoad(url: string, apiKey: string): Promise<Awaited<ReturnType<typeof load>>> {
+export function singleCheckLoad(url: string, apiKey: string, seconds = 5): Promise<Awaited<ReturnType<typeof load>>> {
   let n = 0;
   return load({
     url,
+    duration: seconds,
     requests: [
       {
         method: 'POST',
