@@ -24,11 +24,12 @@ export interface MailService {
    * optbox's own mails, each with a single-use link (src/core/once-links.ts) valid for
    * LOGIN_LINK_MINUTES. They are transactional: they still reach an address that unsubscribed
    * from every topic, but not one that bounced, complained or was erased (the hook refuses
-   * those, and nothing is sent).
+   * those, and nothing is sent). `log`: the logger of the request that sends it, so the lines
+   * about the mail carry the request's id; default the service's own.
    */
-  sendSignIn(to: OwnMailTo, token: string): Promise<void>;
-  sendTopicConfirmation(to: OwnMailTo, token: string, topicName: string): Promise<void>;
-  sendAddressConfirmation(to: OwnMailTo, token: string): Promise<void>;
+  sendSignIn(to: OwnMailTo, token: string, log?: Logger): Promise<void>;
+  sendTopicConfirmation(to: OwnMailTo, token: string, topicName: string, log?: Logger): Promise<void>;
+  sendAddressConfirmation(to: OwnMailTo, token: string, log?: Logger): Promise<void>;
 }
 
 export interface MailServiceDeps {
@@ -52,21 +53,21 @@ export function createMailService(deps: MailServiceDeps): MailService {
     }
     return loading;
   }
-  async function send(template: 'login' | 'confirm' | 'confirm-address', to: OwnMailTo, data: Record<string, unknown>) {
+  async function send(template: 'login' | 'confirm' | 'confirm-address', to: OwnMailTo, data: Record<string, unknown>, log = deps.logger) {
     const mail = await (await hook()).prepare({ to: to.email, template, transactional: true, locale: to.locale, data });
     if (!mail.send) {
-      deps.logger.warn({ template, reason: mail.reason }, 'mail not sent: the address is suppressed for all mail');
+      log.warn({ template, reason: mail.reason }, 'mail not sent: the address is suppressed for all mail');
       return;
     }
-    await deps.mailer.send({ to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+    await deps.mailer.send({ to: mail.to, subject: mail.subject, html: mail.html, text: mail.text }, log);
   }
   const url = (path: string, token: string) => `${deps.config.publicUrl}${path}/${token}`;
   const minutesValid = deps.config.preferences.loginLinkMinutes;
 
   return {
     hook,
-    sendSignIn: (to, token) => send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid }),
-    sendTopicConfirmation: (to, token, topicName) => send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid }),
-    sendAddressConfirmation: (to, token) => send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid }),
+    sendSignIn: (to, token, log) => send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid }, log),
+    sendTopicConfirmation: (to, token, topicName, log) => send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid }, log),
+    sendAddressConfirmation: (to, token, log) => send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid }, log),
   };
 }
