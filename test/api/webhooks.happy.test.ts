@@ -194,7 +194,7 @@ describe('durability', () => {
     await register(['suppression.created']);
     t.deps.webhooks.start();
     await t.api('/api/v1/suppressions', { body: { suppressions: [{ email: 'hal@example.com' }] } });
-    await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 5000 });
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 30_000 });
     await t.deps.webhooks.stop();
   });
 });

@@ -45,7 +45,7 @@ function post(path: string, cookie: string | null, fields: Record<string, string
 
 /** Sign-in mails go out after the answer (so it takes as long for unknown addresses): wait for one. */
 // Mail goes out after the answer; the first one in a process also waits for the templates to compile.
-const mailed = (count: number) => vi.waitFor(() => expect(t.mails.length).toBe(count), { timeout: 10_000 });
+const mailed = (count: number) => vi.waitFor(() => expect(t.mails.length).toBe(count), { timeout: 30_000 });
 
 const lastLink = (prefix: string) => {
   const text = t.mails.at(-1)!.text;

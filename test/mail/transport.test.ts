@@ -29,7 +29,7 @@ describe('SMTP_URL', () => {
     await t.linkFor('sam@example.com', 'newsletter');
     const res = await t.app.request('/preferences/login', { ...form({ email: 'sam@example.com' }), headers: { ...form({}).headers, origin: 'https://optbox.test' } });
     expect(res.status).toBe(200);
-    await vi.waitFor(() => expect(inbox()).toHaveLength(1), { timeout: 10_000 }); // templates compile on first use
+    await vi.waitFor(() => expect(inbox()).toHaveLength(1), { timeout: 30_000 }); // templates compile on first use
     expect(inbox()[0]!.to).toEqual(['sam@example.com']);
     const mail = await simpleParser(inbox()[0]!.raw);
     expect(mail.from?.value[0]).toMatchObject({ name: 'Brand', address: 'no-reply@brand.example' });

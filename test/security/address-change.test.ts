@@ -15,7 +15,7 @@ afterAll(() => t.close());
 
 const { post, cookieOf, csrfOf, lastLink } = sessionForms(() => t);
 const status = async (cookie: string) => (await t.app.request('/preferences', { headers: { cookie } })).status;
-const mailed = (n: number) => vi.waitFor(() => expect(t.mails.length).toBe(n), { timeout: 10_000 });
+const mailed = (n: number) => vi.waitFor(() => expect(t.mails.length).toBe(n), { timeout: 30_000 });
 
 describe('after an address change', () => {
   it('other sessions end, old preference and sign-in links stop working, unsubscribe links still work', async () => {

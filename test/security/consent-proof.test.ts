@@ -79,7 +79,7 @@ describe('proof that counts', () => {
     await unsubscribe(t.core, { contactId: link.contact.id, topic: '*', source: 'one-click' });
     const sent = t.mails.length;
     await post('/preferences/login', null, { email: 'ed.proven@example.com' });
-    await vi.waitFor(() => expect(t.mails.length).toBe(sent + 1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(t.mails.length).toBe(sent + 1), { timeout: 30_000 });
     const cookie = cookieOf(await post(lastLink('/preferences/signin'), null));
     const res = await post('/preferences/all', cookie, { _csrf: await csrfOf(cookie), mail: 'on' });
     expect(res.headers.get('location')).toBe('/preferences?done=saved');

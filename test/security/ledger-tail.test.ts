@@ -71,7 +71,7 @@ describe('the server logs the head', () => {
     const logger = pino({ level: 'info' }, sink);
     const log = logLedgerHead(t.core, logger, 20);
     try {
-      await vi.waitFor(() => expect(lines.length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+      await vi.waitFor(() => expect(lines.length).toBeGreaterThanOrEqual(2), { timeout: 30_000 });
     } finally {
       log.stop();
     }
