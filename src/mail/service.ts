@@ -29,6 +29,12 @@ export interface MailService {
   sendSignIn(to: OwnMailTo, token: string): Promise<void>;
   sendTopicConfirmation(to: OwnMailTo, token: string, topicName: string): Promise<void>;
   sendAddressConfirmation(to: OwnMailTo, token: string): Promise<void>;
+  /**
+   * The verification link of a privacy request (token purpose `privacy`, valid `days`), with what
+   * was asked in the person's language. False when the address is suppressed for all mail and
+   * nothing was sent.
+   */
+  sendRequestVerification(to: OwnMailTo, token: string, kind: string, days: number): Promise<boolean>;
 }
 
 export interface MailServiceDeps {
@@ -52,21 +58,23 @@ export function createMailService(deps: MailServiceDeps): MailService {
     }
     return loading;
   }
-  async function send(template: 'login' | 'confirm' | 'confirm-address', to: OwnMailTo, data: Record<string, unknown>) {
+  async function send(template: 'login' | 'confirm' | 'confirm-address' | 'verify-request', to: OwnMailTo, data: Record<string, unknown>): Promise<boolean> {
     const mail = await (await hook()).prepare({ to: to.email, template, transactional: true, locale: to.locale, data });
     if (!mail.send) {
       deps.logger.warn({ template, reason: mail.reason }, 'mail not sent: the address is suppressed for all mail');
-      return;
+      return false;
     }
     await deps.mailer.send({ to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+    return true;
   }
   const url = (path: string, token: string) => `${deps.config.publicUrl}${path}/${token}`;
   const minutesValid = deps.config.preferences.loginLinkMinutes;
 
   return {
     hook,
-    sendSignIn: (to, token) => send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid }),
-    sendTopicConfirmation: (to, token, topicName) => send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid }),
-    sendAddressConfirmation: (to, token) => send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid }),
+    sendSignIn: async (to, token) => void (await send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid })),
+    sendTopicConfirmation: async (to, token, topicName) => void (await send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid })),
+    sendAddressConfirmation: async (to, token) => void (await send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid })),
+    sendRequestVerification: (to, token, kind, days) => send('verify-request', to, { verifyUrl: url('/privacy/verify', token), kind, daysValid: days }),
   };
 }
