@@ -95,7 +95,7 @@ export async function overdueRequestCount(deps: CoreDeps): Promise<number> {
 }
 
 /** A request with the contact it is about and its audit trail, for its page. */
-export async function privacyRequestDossier(deps: CoreDeps, id: string): Promise<{ request: PrivacyRequestRow; contact: ContactRow | null; history: AuditEventRow[] }> {
+export async function privacyRequestDossier(deps: CoreDeps, id: string): Promise<{ request: PrivacyRequestRow; contact: ContactRow | null; history: Array<AuditEventRow & { email: string | null }> }> {
   const request = await privacyRequestById(deps, id);
   const [contact, history] = await Promise.all([request.contactId ? deps.store.contacts.byId(request.contactId) : Promise.resolve(undefined), deps.store.privacyRequests.history(id)]);
   return { request, contact: contact ?? null, history };

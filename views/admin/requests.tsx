@@ -162,7 +162,7 @@ export interface RequestPageProps {
   viewer: ConsoleViewer;
   request: PrivacyRequestRow;
   contact: ContactRow | null;
-  history: AuditEventRow[];
+  history: Array<AuditEventRow & { email: string | null }>;
   now: number;
   notice?: string | undefined;
 }
@@ -245,7 +245,7 @@ export function RequestPage(props: RequestPageProps) {
             {props.history.map((h) => (
               <li>
                 <p class="what"><strong>{ACTION_LABELS[h.action] ?? h.action}</strong></p>
-                <p class="meta"><When at={h.at} /> · {h.operatorId ? `operator ${h.operatorId}` : 'the person'}{h.detail ? <span> · <code>{h.detail}</code></span> : null}</p>
+                <p class="meta"><When at={h.at} /> · {h.operatorId ? `by ${h.email ?? h.operatorId}` : 'by the person'}{h.detail ? <span> · <code>{h.detail}</code></span> : null}</p>
               </li>
             ))}
           </ol>

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
-import { auditEvents, privacyRequests, type AuditEventRow, type PrivacyRequestRow } from '../schema/index.ts';
+import { auditEvents, operators, privacyRequests, type AuditEventRow, type PrivacyRequestRow } from '../schema/index.ts';
 import type { AuditInput } from './operators.ts';
 
 export type PrivacyRequestStatus = PrivacyRequestRow['status'];
@@ -60,9 +60,15 @@ export function createPrivacyRequestStore(orm: Orm, transact: RunInTransaction) 
         return row;
       });
     },
-    /** The audit lines about one request, oldest first. */
-    async history(id: string): Promise<AuditEventRow[]> {
-      return orm.select().from(auditEvents).where(eq(auditEvents.target, id)).orderBy(asc(auditEvents.id)).all();
+    /** The audit lines about one request, oldest first, with the operator's address. */
+    async history(id: string): Promise<Array<AuditEventRow & { email: string | null }>> {
+      return orm
+        .select({ id: auditEvents.id, at: auditEvents.at, operatorId: auditEvents.operatorId, action: auditEvents.action, target: auditEvents.target, detail: auditEvents.detail, email: operators.email })
+        .from(auditEvents)
+        .leftJoin(operators, eq(operators.id, auditEvents.operatorId))
+        .where(eq(auditEvents.target, id))
+        .orderBy(asc(auditEvents.id))
+        .all();
     },
   };
 }

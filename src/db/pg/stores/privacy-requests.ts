@@ -5,7 +5,7 @@ import { OPEN_REQUEST_STATUSES, type PrivacyRequestStatus } from '../../stores/p
 import type { AuditInput } from '../../stores/operators.ts';
 import type { PgStoreDeps } from '../sync.ts';
 import type { PgUnit } from '../unit.ts';
-import { auditEvents, privacyRequests } from '../schema/index.ts';
+import { auditEvents, operators, privacyRequests } from '../schema/index.ts';
 
 /**
  * The privacy-request store on PostgreSQL: as src/db/stores/privacy-requests.ts. A step is a
@@ -54,8 +54,13 @@ export function createPgPrivacyRequestStore(deps: PgStoreDeps): Store['privacyRe
         return row;
       });
     },
-    async history(id): Promise<AuditEventRow[]> {
-      return orm.select().from(auditEvents).where(eq(auditEvents.target, id)).orderBy(asc(auditEvents.id));
+    async history(id): Promise<Array<AuditEventRow & { email: string | null }>> {
+      return orm
+        .select({ id: auditEvents.id, at: auditEvents.at, operatorId: auditEvents.operatorId, action: auditEvents.action, target: auditEvents.target, detail: auditEvents.detail, email: operators.email })
+        .from(auditEvents)
+        .leftJoin(operators, eq(operators.id, auditEvents.operatorId))
+        .where(eq(auditEvents.target, id))
+        .orderBy(asc(auditEvents.id));
     },
   };
 }
