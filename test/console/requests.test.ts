@@ -227,6 +227,11 @@ describe('requests the person makes in the preference center', () => {
     const list = await html('/admin/requests?status=closed');
     expect(list.html).toContain('gus@example.com');
     expect(list.html).toContain('Preference center (self-service)');
+    // Erased later (by any path), the person's requests stay in the register without the address.
+    const gus = (await t.core.store.contacts.byEmail('gus@example.com'))!;
+    expect((await t.api(`/api/v1/contacts/${gus.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+    const kept = (await t.core.store.privacyRequests.list({ limit: 1000 })).filter((r) => r.contactId === gus.id);
+    expect(kept.map((r) => [r.kind, r.email])).toEqual([['access', null]]);
   });
 });
 
