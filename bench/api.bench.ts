@@ -1,13 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createApp } from '../src/app.ts';
 import { testConfig } from '../src/testing/index.ts';
 import { createApiKey } from '../src/core/api-keys.ts';
 import { normalizeEmail } from '../src/core/email.ts';
-import { insertSuppressionsBare, scanSuppressions, seedSuppressions } from './seed.ts';
+import { insertSuppressionsBare, scanSuppressions } from './seed.ts';
+import { exportDb, runExport } from './fixtures.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
@@ -42,14 +41,10 @@ const bench: Bench = {
 export default bench;
 
 async function exportBench(path: string) {
-  // Migrate and make the pepper through the runtime, then seed straight into the table.
-  const runtime = await openRuntime(testConfig({ databasePath: path }), { logger: createLogger('silent') });
-  const keyOf = runtime.core.addressKey;
-  runtime.close();
-  const db = openDatabase(path);
   let t = performance.now();
-  seedSuppressions(db, EXPORT_ROWS, keyOf, Date.UTC(2026, 0, 1));
+  await exportDb(path, EXPORT_ROWS);
   print(`seeded ${fmt(EXPORT_ROWS)} suppressions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const db = openDatabase(path);
   t = performance.now();
   const scanned = scanSuppressions(db);
   const scanRate = scanned / ((performance.now() - t) / 1000);
@@ -57,10 +52,8 @@ async function exportBench(path: string) {
   print(`baseline: bare SQLite scan of the same rows   ${fmt(scanRate)} rows/s`);
 
   buildOptbox();
-  const child = fileURLToPath(new URL('./api-export.child.mjs', import.meta.url));
   for (const format of ['csv', 'ndjson'] as const) {
-    const out = execFileSync(process.execPath, [child, path, format], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const r = JSON.parse(out.trim().split('\n').pop()!) as { rows: number; seconds: number; peakRss: number; baseRss: number };
+    const r = runExport(path, format);
     if (r.rows !== EXPORT_ROWS) throw new Error(`export returned ${r.rows} rows, expected ${EXPORT_ROWS}`);
     const rate = r.rows / r.seconds;
     print(

@@ -1,10 +1,6 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { testConfig } from '../src/testing/index.ts';
 import { checkSuppressions } from '../src/core/suppressions.ts';
-import { createLogger } from '../src/logger.ts';
-import { openRuntime } from '../src/runtime.ts';
+import { bulkCheckLoad, millionDb, oneClickDb, oneClickLoad, openBench, probe, rawDurableCommits, singleCheckLoad } from './fixtures.ts';
 import { fmt, mb, print, rate, ratio, type Bench } from './lib.ts';
 import { buildOptbox, load, startBenchServer } from './servers.ts';
 
@@ -16,43 +12,7 @@ import { buildOptbox, load, startBenchServer } from './servers.ts';
  *  (d) token sign and verify per second
  * and the server's peak RSS with 1,000,000 suppressions.
  */
-const DIR = '.bench';
-const MILLION = 1_000_000;
-const silent = createLogger('silent');
 let OPTBOX = 'dist/src/main.js';
-
-function openBench(databasePath: string) {
-  return openRuntime(testConfig({ databasePath, logLevel: 'silent' }), { logger: silent });
-}
-
-/** A database with a million suppressions (a quarter global, the rest newsletter), made once and kept in .bench/. */
-async function millionDb(): Promise<string> {
-  const path = join(DIR, 'million.db');
-  if (existsSync(path)) return path;
-  mkdirSync(DIR, { recursive: true });
-  const tmp = path + '.tmp';
-  rmSync(tmp, { force: true });
-  const rt = await openBench(tmp);
-  const raw = new Database(tmp);
-  raw.pragma('synchronous = OFF');
-  const insert = raw.prepare("INSERT INTO suppressions (address_key, scope, reason, source, email, created_at) VALUES (?, ?, ?, 'import', ?, 0)");
-  raw.transaction(() => {
-    for (let i = 0; i < MILLION; i++) {
-      const email = `user${i}@bench.example`;
-      insert.run(rt.core.addressKey(email), i % 4 === 0 ? '*' : 'newsletter', i % 4 === 0 ? 'bounce' : 'unsubscribe', email);
-    }
-  })();
-  raw.pragma('wal_checkpoint(TRUNCATE)');
-  raw.close();
-  await rt.close();
-  // The checkpoint emptied the WAL into the main file: move that, drop the rest.
-  for (const suffix of ['-wal', '-shm']) rmSync(tmp + suffix, { force: true });
-  renameSync(tmp, path);
-  return path;
-}
-
-/** Half of the addresses are on the list. */
-const probe = (i: number) => (i % 2 === 0 ? `user${(i * 7919) % MILLION}@bench.example` : `other${i}@bench.example`);
 
 async function benchHttpCheck(dbPath: string, apiKey: string) {
   const hello = await startBenchServer('bench/hello-server.mjs');
@@ -61,26 +21,9 @@ async function benchHttpCheck(dbPath: string, apiKey: string) {
 
   // No per-key rate limit: this measures the check, not the limiter.
   const server = await startBenchServer(OPTBOX, { DATABASE_PATH: dbPath, LOG_LEVEL: 'info', API_RATE_LIMIT: '0' });
-  let n = 0;
-  const single = await load({
-    url: server.url,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/suppressions/check',
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: JSON.stringify({ emails: [probe(n++)], topic: 'newsletter' }) }),
-      },
-    ],
-  });
-  print(`(a) HTTP check, 1 address:   ${fmt(single.rps)} req/s   bare hello: ${fmt(helloRps)} req/s   ratio ${ratio(single.rps, helloRps)}  (target ≥ 0.6; errors ${single.errors}, non-2xx ${single.non2xx})`);
-
-  const bulkBody = JSON.stringify({ emails: Array.from({ length: 10_000 }, (_, i) => probe(i + 1)), topic: 'newsletter' });
-  const bulk = await load({
-    url: server.url,
-    connections: 4,
-    requests: [{ method: 'POST', path: '/api/v1/suppressions/check', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: bulkBody }],
-  });
+  const single = await singleCheckLoad(server.url, apiKey);
+  print(`(a) HTTP check, 1 address:   ${fmt(single.rps)} req/s (p99 ${single.p99} ms)   bare hello: ${fmt(helloRps)} req/s   ratio ${ratio(single.rps, helloRps)}  (target ≥ 0.6; errors ${single.errors}, non-2xx ${single.non2xx})`);
+  const bulk = await bulkCheckLoad(server.url, apiKey);
   print(`    HTTP check, 10,000 addresses per request: ${fmt(bulk.rps * 10_000)} addresses/s (non-2xx ${bulk.non2xx})`);
   const rss = server.peakRss();
   print(`    server peak RSS with 1,000,000 suppressions after both loads: ${mb(rss)}  (target < 200 MB)`);
@@ -118,53 +61,14 @@ async function benchBulkCheck(dbPath: string) {
 }
 
 async function benchOneClick() {
-  const path = join(DIR, 'oneclick.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-  const rt = await openBench(path);
-  const CONTACTS = 60_000;
-  const raw = new Database(path);
-  const addContact = raw.prepare("INSERT INTO contacts (id, email, locale, status, created_at, updated_at) VALUES (?, ?, 'en', 'active', 0, 0)");
-  const addSub = raw.prepare("INSERT INTO subscriptions (contact_id, topic_id, status, source, updated_at) VALUES (?, 'newsletter', 'subscribed', 'import', 0)");
-  const paths: string[] = [];
-  raw.transaction(() => {
-    for (let i = 0; i < CONTACTS; i++) {
-      const id = `bench${i}`;
-      addContact.run(id, `reader${i}@bench.example`);
-      addSub.run(id);
-      paths.push(`/u/${rt.core.tokens.sign('unsub', { contactId: id, topic: 'newsletter' })}`);
-    }
-  })();
-  raw.close();
-  await rt.close();
-
+  const { path, paths } = await oneClickDb();
   const server = await startBenchServer(OPTBOX, { DATABASE_PATH: path, LOG_LEVEL: 'info' });
-  let next = 0;
-  const result = await load({
-    url: server.url,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'List-Unsubscribe=One-Click',
-        setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }),
-      },
-    ],
-  });
+  const result = await oneClickLoad(server.url, paths);
   await server.stop();
-
-  // Baseline: one row per transaction, WAL, synchronous=FULL: the fsync every durable commit pays.
-  const basePath = join(DIR, 'commits.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(basePath + suffix, { force: true });
-  const base = new Database(basePath);
-  base.pragma('journal_mode = WAL');
-  base.pragma('synchronous = FULL');
-  base.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
-  const insert = base.prepare('INSERT INTO t (v) VALUES (?)');
-  const commits = await rate(() => insert.run('unsubscribe'), { ms: 3000 });
-  base.close();
+  const commits = await rawDurableCommits();
   print(`(c) durable one-click over HTTP: ${fmt(result.rps)} unsubscribes/s (${fmt(result.total)} distinct contacts, non-2xx ${result.non2xx})`);
   print(`    raw single-row durable commits: ${fmt(commits)} /s   ratio ${ratio(result.rps, commits)}  (target ≥ 0.5)`);
-  if (result.total > CONTACTS) print(`    note: ${result.total - CONTACTS} requests repeated a contact (idempotent, cheaper)`);
+  if (result.total > paths.length) print(`    note: ${result.total - paths.length} requests repeated a contact (idempotent, cheaper)`);
 }
 
 async function benchTokens() {

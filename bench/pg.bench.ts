@@ -67,7 +67,7 @@ const bench: Bench = {
   name: 'PostgreSQL: HTTP and core against raw pg on the same server',
   async run() {
     mkdirSync('.bench', { recursive: true });
-    const server = process.env.OPTBOX_BENCH_DATABASE_URL ? undefined : await startPgServer();
+    const server = process.env.OPTBOX_BENCH_DATABASE_URL ? undefined : await startPgServer({ fsync: true });
     const admin = new pg.Client({ connectionString: process.env.OPTBOX_BENCH_DATABASE_URL ?? server!.url });
     await admin.connect();
     const name = `optbox_bench_${Date.now()}`;

@@ -69,7 +69,7 @@ export async function startBenchServer(script: string, env: Record<string, strin
   };
 }
 
-/** Requests per second that a server sustains, measured with autocannon from this process. */
+/** Requests per second that a server sustains, measured with autocannon from this process, and the p99 latency (ms). */
 export async function load(options: autocannon.Options): Promise<{ rps: number; errors: number; non2xx: number; total: number; p99: number }> {
   const result = await autocannon({ connections: 32, duration: 5, ...options });
   return { rps: result.requests.average, errors: result.errors + result.timeouts, non2xx: result.non2xx, total: result.requests.total, p99: result.latency.p99 };

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { routePath } from 'hono/route';
 import { csrf } from 'hono/csrf';
 import { OptboxError } from './core/errors.ts';
-import { redactPath } from './logger.ts';
 import type { AppDeps, AppEnv } from './routes/context.ts';
 import { securityHeaders } from './routes/security-headers.ts';
+import { requestLog } from './routes/request-log.ts';
 import { clientAddress } from './routes/client-ip.ts';
 import { limitBody } from './routes/body-limit.ts';
 import { apiError, handleError } from './routes/errors.tsx';
@@ -20,31 +18,11 @@ import { createConsoleRoutes } from './routes/admin/index.ts';
 
 export type { AppDeps } from './routes/context.ts';
 
-/** An incoming X-Request-Id worth keeping: short, and only characters safe in a log or header. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
 /** The whole HTTP app over its dependencies; tests build it over a fresh database. */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
-  // Every response and log line carries a request id: a caller's own X-Request-Id when it is
-  // short and plain (a proxy's or load balancer's, so logs join up), otherwise a new one.
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    c.header('X-Request-Id', requestId);
-    if (deps.requestContext) await deps.requestContext.run(requestId, next);
-    else await next();
-    const seconds = (performance.now() - started) / 1000;
-    const status = c.res.status;
-    if (deps.metrics) {
-      const route = routePath(c, -1);
-      // A route pattern, never the path (tokens, addresses); unmatched paths are one label.
-      deps.metrics.request(c.req.method, route.endsWith('*') ? 'unmatched' : route, status, seconds);
-    }
-    deps.logger.info({ reqId: requestId, method: c.req.method, path: redactPath(c.req.path), status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
-  });
+  app.use('*', requestLog(deps));
   app.use('*', securityHeaders());
   app.use('*', clientAddress(deps.config.trustProxy));
   // Every cookie-authenticated form (the preference center) must come from this site: the

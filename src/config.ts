@@ -77,10 +77,14 @@ export const configSchema = z
     UNSUBSCRIBE_MAILTO: z.email().max(254).optional(),
     /** Folder with operator MJML templates (laid out like emails/); unset uses the built-in ones. */
     TEMPLATES_DIR: z.string().min(1).optional(),
-    /** Requests per second one API key may make on average (token bucket); 0 turns the limit off. */
-    API_RATE_LIMIT: z.coerce.number().min(0).default(50),
-    /** Requests one API key may make at once before the rate applies. */
-    API_RATE_BURST: z.coerce.number().int().min(1).default(100),
+    /**
+     * Requests per second one API key may make on average (token bucket; a check or prepare counts
+     * each address); 0 turns the limit off. The default is above what one server answers in single
+     * checks, so it never limits a sending pipeline, and stops a runaway batch loop (README, Rate limits).
+     */
+    API_RATE_LIMIT: z.coerce.number().min(0).default(10_000),
+    /** Requests (addresses) one API key may spend at once before the rate applies: two full check batches. */
+    API_RATE_BURST: z.coerce.number().int().min(1).default(20_000),
     /** A webhook receiver that has not answered by then counts as failed (retried). */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Attempts per webhook delivery before it is marked failed (about 1.5 days at 8). */

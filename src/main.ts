@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { logLedgerHead } from './core/ledger.ts';
 import { firstRunSetupLink } from './core/operators.ts';
 import { SecretsError } from './core/secrets.ts';
-import { createLogger, createRequestContext } from './logger.ts';
+import { bufferedStdout, createLogger, flushLog, type Logger } from './logger.ts';
 import { TemplateError } from './mail/templates.ts';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound.ts';
 import { DatabaseError, openRuntime } from './runtime.ts';
@@ -22,17 +22,17 @@ async function main() {
     }
     throw err;
   }
-  const requestContext = createRequestContext();
-  const logger = createLogger(config.logLevel, { requests: requestContext });
+  const logger = createLogger(config.logLevel, { destination: bufferedStdout() });
+  const exit = (code: number) => exitAfterLog(logger, code);
   let runtime;
   try {
-    runtime = await openRuntime(config, { logger, requestContext });
+    runtime = await openRuntime(config, { logger });
   } catch (err) {
     if (err instanceof SecretsError || err instanceof DatabaseError) {
       // One line for whoever reads the terminal, one for the log; no stack trace.
       process.stderr.write(`optbox: ${err.message}\n`);
       logger.fatal(err.message);
-      process.exit(2);
+      return exit(2);
     }
     throw err;
   }
@@ -50,7 +50,7 @@ async function main() {
     if (err instanceof TemplateError) {
       logger.fatal(err.message);
       runtime.close();
-      process.exit(2);
+      return exit(2);
     }
     throw err;
   }
@@ -69,7 +69,7 @@ async function main() {
     if (!config.mail.unsubscribeMailto) {
       logger.fatal('INBOUND_SMTP_PORT needs UNSUBSCRIBE_MAILTO: the listener takes mail for that address only');
       runtime.close();
-      process.exit(2);
+      return exit(2);
     }
     inbound = await startInboundSmtp(runtime);
   }
@@ -114,20 +114,30 @@ async function main() {
       await Promise.all([runtime.webhooks.stop(), runtime.retention.stop(), inbound?.close()]);
       runtime.close();
       logger.info('stopped');
-      process.exit(0);
+      await exit(0);
     };
     finish().catch((err: unknown) => {
       logger.error({ err }, 'stopping failed');
-      process.exit(1);
+      void exit(1);
     });
     setTimeout(() => {
       logger.warn('stop took over 10 s; exiting');
       runtime.close();
-      process.exit(0);
+      void exit(0);
     }, 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Exit once the log is written: the log goes out asynchronously (src/logger.ts), and the lines
+ * that say why the process ends are the ones an operator needs. A log destination that does not
+ * drain within a second does not hold the exit up.
+ */
+async function exitAfterLog(logger: Logger, code: number): Promise<never> {
+  await Promise.race([flushLog(logger), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  process.exit(code);
 }
 
 await main();

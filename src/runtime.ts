@@ -12,7 +12,7 @@ import { createMailService } from './mail/service.ts';
 import type { TemplateSet } from './mail/templates.ts';
 import { createMailer, type Mailer } from './mail/transport.ts';
 import { countSuppressionChecks, createMetrics, type Metrics } from './metrics.ts';
-import type { AppDeps, RequestContext } from './routes/context.ts';
+import type { AppDeps } from './routes/context.ts';
 import type { SnsHttp } from './routes/hooks/sns.ts';
 
 /**
@@ -40,8 +40,6 @@ export interface RuntimeOptions {
   mailer?: Mailer | undefined;
   /** Compiled mail templates to use instead of compiling them (tests share one set per file). */
   templates?: (() => Promise<TemplateSet>) | undefined;
-  /** Set by the server: every log line of a request carries its id. */
-  requestContext?: RequestContext | undefined;
   /** How /hooks/ses reaches SNS; tests pass a stand-in. */
   snsHttp?: SnsHttp | undefined;
 }
@@ -71,7 +69,6 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       config,
       logger,
       metrics,
-      requestContext: options.requestContext,
       snsHttp: options.snsHttp,
       mailer,
       mail: createMailService({ core, config, logger, mailer, templates: options.templates }),

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
 import type { PasswordCheck } from '../core/operators.ts';
 
 /**
@@ -13,21 +12,25 @@ export type PasswordHasher = PasswordCheck;
 const ARGON2ID = 2;
 const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+// Loaded on the first sign-in or password change, not by every process that builds the app.
+const argon2 = () => import('@node-rs/argon2');
+const hash = async (password: string) => (await argon2()).hash(password, OPTIONS as never);
+
 export function createPasswordHasher(): PasswordHasher {
   // A real hash of a random password, made on first need: what an unknown address is checked against.
   let dummy: Promise<string> | undefined;
   const check = async (stored: string, password: string) => {
     try {
-      return await verify(stored, password);
+      return await (await argon2()).verify(stored, password);
     } catch {
       return false;
     }
   };
   return {
-    hash: (password) => hash(password, OPTIONS as never),
+    hash: (password) => hash(password),
     verify: check,
     async verifyNothing(password) {
-      dummy ??= hash(randomBytes(16).toString('base64url'), OPTIONS as never);
+      dummy ??= hash(randomBytes(16).toString('base64url'));
       await check(await dummy, password);
     },
   };

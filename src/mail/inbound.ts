@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import type { Config } from '../config.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { unsubscribeByMail } from '../core/mailto.ts';
@@ -21,6 +20,8 @@ export interface InboundDeps {
 export async function takeInUnsubscribeMail(deps: InboundDeps, raw: Buffer): Promise<'unsubscribed' | 'ignored'> {
   let result: 'unsubscribed' | 'ignored' = 'ignored';
   try {
+    // Loaded on first use (about 13 MB resident): most servers never take in a mail.
+    const { simpleParser } = await import('mailparser');
     const mail = await simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
     result = await unsubscribeByMail(deps.core, { subject: mail.subject ?? '', text: typeof mail.text === 'string' ? mail.text : '' });
   } catch (err) {
@@ -48,7 +49,8 @@ export async function startInboundSmtp(deps: InboundDeps): Promise<InboundSmtp> 
   const port = deps.config.inbound.smtpPort;
   if (!mailto || port === undefined) throw new Error('the SMTP listener needs UNSUBSCRIBE_MAILTO and INBOUND_SMTP_PORT');
   const maxBytes = deps.config.inbound.maxBytes;
-  const smtp = new SMTPServer({
+  const { SMTPServer: Server } = await import('smtp-server');
+  const smtp: SMTPServer = new Server({
     banner: 'optbox unsubscribe',
     size: maxBytes,
     authOptional: true,

@@ -24,17 +24,18 @@ export interface MailService {
    * optbox's own mails, each with a single-use link (src/core/once-links.ts) valid for
    * LOGIN_LINK_MINUTES. They are transactional: they still reach an address that unsubscribed
    * from every topic, but not one that bounced, complained or was erased (the hook refuses
-   * those, and nothing is sent).
+   * those, and nothing is sent). `log`: the logger of the request that sends it, so the lines
+   * about the mail carry the request's id; default the service's own.
    */
-  sendSignIn(to: OwnMailTo, token: string): Promise<void>;
-  sendTopicConfirmation(to: OwnMailTo, token: string, topicName: string): Promise<void>;
-  sendAddressConfirmation(to: OwnMailTo, token: string): Promise<void>;
+  sendSignIn(to: OwnMailTo, token: string, log?: Logger): Promise<void>;
+  sendTopicConfirmation(to: OwnMailTo, token: string, topicName: string, log?: Logger): Promise<void>;
+  sendAddressConfirmation(to: OwnMailTo, token: string, log?: Logger): Promise<void>;
   /**
    * The verification link of a privacy request (token purpose `privacy`, valid `days`), with what
    * was asked in the person's language. False when the address is suppressed for all mail and
    * nothing was sent.
    */
-  sendRequestVerification(to: OwnMailTo, token: string, kind: string, days: number): Promise<boolean>;
+  sendRequestVerification(to: OwnMailTo, token: string, kind: string, days: number, log?: Logger): Promise<boolean>;
 }
 
 export interface MailServiceDeps {
@@ -58,13 +59,13 @@ export function createMailService(deps: MailServiceDeps): MailService {
     }
     return loading;
   }
-  async function send(template: 'login' | 'confirm' | 'confirm-address' | 'verify-request', to: OwnMailTo, data: Record<string, unknown>): Promise<boolean> {
+  async function send(template: 'login' | 'confirm' | 'confirm-address' | 'verify-request', to: OwnMailTo, data: Record<string, unknown>, log = deps.logger): Promise<boolean> {
     const mail = await (await hook()).prepare({ to: to.email, template, transactional: true, locale: to.locale, data });
     if (!mail.send) {
-      deps.logger.warn({ template, reason: mail.reason }, 'mail not sent: the address is suppressed for all mail');
+      log.warn({ template, reason: mail.reason }, 'mail not sent: the address is suppressed for all mail');
       return false;
     }
-    await deps.mailer.send({ to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+    await deps.mailer.send({ to: mail.to, subject: mail.subject, html: mail.html, text: mail.text }, log);
     return true;
   }
   const url = (path: string, token: string) => `${deps.config.publicUrl}${path}/${token}`;
@@ -72,9 +73,9 @@ export function createMailService(deps: MailServiceDeps): MailService {
 
   return {
     hook,
-    sendSignIn: async (to, token) => void (await send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid })),
-    sendTopicConfirmation: async (to, token, topicName) => void (await send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid })),
-    sendAddressConfirmation: async (to, token) => void (await send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid })),
-    sendRequestVerification: (to, token, kind, days) => send('verify-request', to, { verifyUrl: url('/privacy/verify', token), kind, daysValid: days }),
+    sendSignIn: async (to, token, log) => void (await send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid }, log)),
+    sendTopicConfirmation: async (to, token, topicName, log) => void (await send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid }, log)),
+    sendAddressConfirmation: async (to, token, log) => void (await send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid }, log)),
+    sendRequestVerification: (to, token, kind, days, log) => send('verify-request', to, { verifyUrl: url('/privacy/verify', token), kind, daysValid: days }, log),
   };
 }

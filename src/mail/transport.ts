@@ -15,7 +15,8 @@ export interface OutgoingMail {
 }
 
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<void>;
+  /** `log`: where to log what happened (a request's logger, so the line carries its id); default the mailer's own. */
+  send(mail: OutgoingMail, log?: Logger): Promise<void>;
 }
 
 /**
@@ -40,14 +41,14 @@ export function createMailer(config: Config, logger: Logger): Mailer {
   if (config.transport.smtpUrl) {
     const smtp = nodemailer.createTransport(config.transport.smtpUrl);
     return {
-      async send(mail) {
+      async send(mail, log = logger) {
         let info;
         try {
           info = await smtp.sendMail({ from, ...mail });
         } catch (err) {
-          throw mailNotSent(logger, err);
+          throw mailNotSent(log, err);
         }
-        logger.info({ messageId: info.messageId, transport: 'smtp' }, 'mail sent');
+        log.info({ messageId: info.messageId, transport: 'smtp' }, 'mail sent');
       },
     };
   }
@@ -55,14 +56,14 @@ export function createMailer(config: Config, logger: Logger): Mailer {
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   let seq = 0;
   return {
-    async send(mail) {
+    async send(mail, log = logger) {
       const info = await stream.sendMail({ from, ...mail });
       mkdirSync(dir, { recursive: true });
       // Sortable by time of writing; random so two processes never collide.
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(seq++).padStart(4, '0')}-${randomBytes(4).toString('hex')}.eml`;
       const path = join(dir, name);
       writeFileSync(path, info.message as Buffer, { mode: 0o600 });
-      logger.info({ path, transport: 'folder' }, 'mail written to the outbox folder');
+      log.info({ path, transport: 'folder' }, 'mail written to the outbox folder');
     },
   };
 }

@@ -20,13 +20,6 @@ export interface AppDeps {
   metrics?: Metrics | undefined;
   /** How /hooks/ses reaches SNS (certificates, subscription confirmation); absent: the real AWS rule. */
   snsHttp?: SnsHttp | undefined;
-  /** Runs a request with its id, so every log line of it carries the id. */
-  requestContext?: RequestContext | undefined;
-}
-
-/** The request id of the request being served, for log lines (see logger.ts). */
-export interface RequestContext {
-  run<T>(requestId: string, fn: () => T): T;
 }
 
 /** The Hono environment of every route: the API key middleware's variables. */

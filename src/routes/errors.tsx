@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { OptboxError, type ErrorCode, type FieldProblem } from '../core/errors.ts';
 import type { AppDeps } from './context.ts';
 import { pageContext } from './page.ts';
+import { requestLogger } from './request-log.ts';
 import { ErrorPage, type ErrorKind } from '../../views/error.tsx';
 
 /** The one mapping from error code to HTTP status. */
@@ -44,7 +45,7 @@ export function toOptboxError(err: unknown): OptboxError | undefined {
 export function handleError(deps: AppDeps) {
   return (err: unknown, c: Context) => {
     const known = toOptboxError(err);
-    if (!known) deps.logger.error({ err, method: c.req.method }, 'unhandled error');
+    if (!known) requestLogger(c, deps.logger).error({ err, method: c.req.method }, 'unhandled error');
     const code = known?.code ?? 'internal';
     const status = STATUS[code];
     // Machines read the API and the provider hooks: they get the JSON error shape.

@@ -21,6 +21,31 @@ describe('API keys and the rate limit', () => {
     expect((await t.api('/api/v1/suppressions')).status).toBe(429);
   });
 
+  it('a check or prepare costs one per address (a batch at most one burst), and a batch the key cannot pay for is refused', async () => {
+    t = await makeTestApp({ config: { apiRateLimit: 10, apiRateBurst: 10 } });
+    const check = (n: number) => t.api('/api/v1/suppressions/check', { body: { emails: Array.from({ length: n }, (_, i) => `reader${i}@example.com`) } });
+    // Ten addresses spend the whole bucket.
+    expect((await check(10)).status).toBe(200);
+    const limited = await check(1);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    // Half a second later five are back: six addresses are refused (the entry token is spent), four go through.
+    t.clock.advance(500);
+    expect((await check(6)).status).toBe(429);
+    expect((await check(4)).status).toBe(200);
+    expect((await check(1)).status).toBe(429);
+    // A batch larger than the burst costs the burst, not a refusal for ever.
+    t.clock.advance(60_000);
+    expect((await check(30)).status).toBe(200);
+    expect((await check(1)).status).toBe(429);
+    // prepare counts the recipients of a batch the same way.
+    t.clock.advance(60_000);
+    const batch = { recipients: Array.from({ length: 8 }, (_, i) => ({ to: `reader${i}@example.com`, topic: 'newsletter', template: 'newsletter', data: {} })) };
+    expect((await t.api('/api/v1/messages/prepare', { body: batch })).status).toBe(200);
+    expect((await check(3)).status).toBe(429); // two left: the entry token is spent, two more are not there
+    expect((await check(1)).status).toBe(200);
+  });
+
   it('a limited request changes nothing', async () => {
     t = await makeTestApp({ config: { apiRateLimit: 1, apiRateBurst: 1 } });
     await t.api('/api/v1/suppressions');

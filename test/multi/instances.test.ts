@@ -26,7 +26,7 @@ describe.skipIf(!target)('two instances on one PostgreSQL', () => {
   let b: RunningServer;
   let rt: Runtime;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const env = () => ({ DATABASE_URL: url, PUBLIC_URL: 'https://optbox.test', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_POLL_MS: '100', API_RATE_LIMIT: '1', API_RATE_BURST: '20' });
+  const env = () => ({ DATABASE_URL: url, PUBLIC_URL: 'https://optbox.test', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_POLL_MS: '100', API_RATE_LIMIT: '0.01', API_RATE_BURST: '20' });
 
   beforeAll(async () => {
     // An empty database (not the migrated template): the two instances race to migrate it.
@@ -110,9 +110,9 @@ describe.skipIf(!target)('two instances on one PostgreSQL', () => {
     const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => api(i % 2 ? a : b, key, '/api/v1/suppressions/check', { emails: ['x@example.com'] }).then((r) => r.status)));
     const ok = statuses.filter((s) => s === 200).length;
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
-    // 20 at once, plus at most a couple refilled (1/s) while the requests ran.
+    // 20 at once; the bucket refills one token per 100 s, so load on the machine cannot blur it.
     expect(ok).toBeGreaterThanOrEqual(20);
-    expect(ok).toBeLessThanOrEqual(23);
+    expect(ok).toBeLessThanOrEqual(21);
   });
 
   it('a key revoked through one instance is refused by every instance within a second', async () => {

@@ -10,6 +10,7 @@ import { openRuntime } from '../../src/runtime.ts';
 import { json } from '../helpers/app.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/engine.ts';
 import { startServer } from '../helpers/server.ts';
+import { SECURITY_HEADERS } from '../../src/routes/security-headers.ts';
 
 /**
  * The durability promise over the wire: once the real server answered 200 to a one-click POST, the
@@ -88,7 +89,17 @@ describe('one-click over a real server', () => {
         body: JSON.stringify({ emails: [fresh, emails[0]], topic: 'newsletter' }),
       });
       expect((await json(check)).results.map((r: { suppressed: boolean }) => r.suppressed)).toEqual([false, true]);
-      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      // Over the wire (the Node response, not app.request): every security header and the request
+      // id on every answer, and a route's own value (the API docs' CSP) wins over the default.
+      const health = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'lb-1234' } });
+      expect(health.status).toBe(200);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(health.headers.get(name)).toBe(value);
+      expect(health.headers.get('x-request-id')).toBe('lb-1234');
+      expect(health.headers.get('content-type')).toMatch(/^application\/json/);
+      const docs = await fetch(`${server.url}/api/docs`);
+      expect(docs.headers.get('content-security-policy')).toContain('script-src');
+      expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+      expect((await fetch(`${server.url}/nope`)).headers.get('x-frame-options')).toBe('SAMEORIGIN');
       // Logs are JSON and carry neither tokens nor addresses.
       const logs = server.logs.join('\n');
       expect(logs).toContain('"path":"/u/:token"');

@@ -16,6 +16,7 @@ import type { PrivacyRequestStatus } from '../../db/store.ts';
 import { translator } from '../../i18n/messages.ts';
 import { NewRequestPage, RequestListPage, RequestPage, STATUS_FILTERS } from '../../../views/admin/requests.tsx';
 import { requestEvidence } from '../client-ip.ts';
+import { requestLogger } from '../request-log.ts';
 import type { AppDeps } from '../context.ts';
 import { field, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
 
@@ -42,8 +43,9 @@ export function createRequestRoutes(deps: AppDeps, k: ConsoleKit) {
   /** Mail the verification link in the person's language; false when it did not go out. */
   async function mailVerification(c: ConsoleContext, id: string): Promise<boolean> {
     const { token, to, kind } = await verificationFor(core, id);
-    const sent = await deps.mail.sendRequestVerification(to, token, translator(to.locale)(`privacy.kind.${kind}`), VERIFY_LINK_DAYS).catch((err: unknown) => {
-      deps.logger.error({ err, request: id }, 'verification mail not sent');
+    const log = requestLogger(c, deps.logger);
+    const sent = await deps.mail.sendRequestVerification(to, token, translator(to.locale)(`privacy.kind.${kind}`), VERIFY_LINK_DAYS, log).catch((err: unknown) => {
+      log.error({ err, request: id }, 'verification mail not sent');
       return false;
     });
     await recordVerificationMail(core, { id, sent, operatorId: k.operator(c).operatorId });

@@ -15,6 +15,7 @@ import { ImportPage, ImportProgressPage, SOURCES, SuppressionsPage } from '../..
 import { requestEvidence } from '../client-ip.ts';
 import type { AppDeps } from '../context.ts';
 import { sendExport } from '../export-stream.ts';
+import { requestLogger } from '../request-log.ts';
 import { notAChoice } from '../form.ts';
 import { field, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
 
@@ -138,7 +139,7 @@ export function createSuppressionRoutes(deps: AppDeps, k: ConsoleKit) {
       const id = await startSuppressionImport(core, { file, fileName: got.name, operatorId: operator.operatorId });
       await recordAudit(core, { operatorId: operator.operatorId, action: 'suppression.import', target: id, detail: { file: got.name } });
       void runSuppressionImport(core, { id, file, actor: k.actor(c) })
-        .catch((err: unknown) => deps.logger.error({ err, import: id }, 'suppression import failed'))
+        .catch((err: unknown) => requestLogger(c, deps.logger).error({ err, import: id }, 'suppression import failed'))
         .finally(() => void rm(dir, { recursive: true, force: true }));
       return k.seeOther(c, `/admin/suppressions/import/${id}`);
     },

@@ -7,6 +7,7 @@ import { prepareBatchInput, prepareInput } from '../../mail/input.ts';
 import type { RouteDoc } from './doc.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson } from '../validate.ts';
+import { chargeAddresses } from './rate-limit.ts';
 
 /** Any JSON object; the hook validates the fields itself, naming them as the client wrote them. */
 const body = z.record(z.string(), z.unknown());
@@ -19,6 +20,7 @@ const body = z.record(z.string(), z.unknown());
 export function createMessageRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().post('/messages/prepare', scope('messages:prepare'), async (c) => {
     const input = await readJson(c, body);
+    await chargeAddresses(c, Array.isArray(input.recipients) ? input.recipients.length : 1);
     const hook = await deps.mail.hook();
     c.header('Cache-Control', 'no-store');
     if ('recipients' in input) {

@@ -10,6 +10,7 @@ import { requestEvidence } from '../client-ip.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { readJson, readParams, readQuery } from '../validate.ts';
 import { decodeCursor, encodeCursor, isSeq } from './cursor.ts';
+import { chargeAddresses } from './rate-limit.ts';
 import type { RouteDoc } from './doc.ts';
 import {
   AddressSuppressions,
@@ -44,6 +45,7 @@ export function createSuppressionRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post('/suppressions/check', scope('suppressions:read'), async (c) => {
       const input = await readJson(c, CheckRequest);
+      await chargeAddresses(c, input.emails.length);
       const results = await checkSuppressions(core, input);
       return c.json({ results } satisfies z.input<typeof CheckResponse>);
     })

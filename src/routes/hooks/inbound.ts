@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { OptboxError } from '../../core/errors.ts';
 import { takeInUnsubscribeMail } from '../../mail/inbound.ts';
+import { requestLogger } from '../request-log.ts';
 import { limitBody } from '../body-limit.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { requireBearer } from './auth.ts';
@@ -17,7 +18,7 @@ export function createInboundRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().post('/', limitBody(deps.config.inbound.maxBytes, 'mail'), async (c) => {
     if (!enabled) throw new OptboxError('not_found', 'no such route');
     requireBearer(c.req.header('authorization'), token!);
-    await takeInUnsubscribeMail(deps, Buffer.from(await c.req.arrayBuffer()));
+    await takeInUnsubscribeMail({ ...deps, logger: requestLogger(c, deps.logger) }, Buffer.from(await c.req.arrayBuffer()));
     return c.json({ accepted: true }, 202);
   });
 }

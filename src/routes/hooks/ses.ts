@@ -6,6 +6,7 @@ import { parseOrThrow } from '../../core/validation.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
 import { parseJson, requireBasicAuth } from './auth.ts';
 import { recordEvents } from './record.ts';
+import { requestLogger } from '../request-log.ts';
 import { awsSnsHttp, createSnsVerifier } from './sns.ts';
 
 const recipients = z.array(z.object({ emailAddress: z.string().max(320) }).loose()).max(1000);
@@ -83,10 +84,10 @@ export function createSesRoutes(deps: AppDeps) {
         await sns.confirm(m);
       } catch (err) {
         if (err instanceof OptboxError) throw err;
-        deps.logger.warn({ topic: m.TopicArn, err: (err as Error).message }, 'SNS subscription confirmation failed');
+        requestLogger(c, deps.logger).warn({ topic: m.TopicArn, err: (err as Error).message }, 'SNS subscription confirmation failed');
         return c.json({ error: { code: 'internal', message: 'could not confirm the subscription; SNS will retry' } }, 502);
       }
-      deps.logger.info({ topic: m.TopicArn }, 'SNS subscription confirmed');
+      requestLogger(c, deps.logger).info({ topic: m.TopicArn }, 'SNS subscription confirmed');
       return c.json({ confirmed: true });
     }
     if (m.Type === 'UnsubscribeConfirmation') return c.json({ received: 0 });

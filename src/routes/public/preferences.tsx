@@ -29,6 +29,8 @@ import { EraseConfirmPage, HistoryPage, LinkButtonPage, LoginPage, MessagePage, 
 import { formatDate, historyLines, topicSwitches } from '../../../views/preferences-model.ts';
 import { clientIp, requestEvidence } from '../client-ip.ts';
 import type { AppDeps, AppEnv } from '../context.ts';
+import { requestLogger } from '../request-log.ts';
+import type { Logger } from '../../logger.ts';
 import { list, notAChoice, readForm } from '../form.ts';
 import { pageContext as basePageContext } from '../page.ts';
 
@@ -60,7 +62,8 @@ export function createPreferencesRoutes(deps: AppDeps) {
   }
 
   /** Mail a single-use sign-in link to the contact's own address. */
-  const mailSignIn = (contact: ActiveContact) => deps.mail.sendSignIn(contact, signInLink(core, contact.id, prefs.loginLinkMinutes));
+  const mailSignIn = (contact: ActiveContact, log: Logger) => deps.mail.sendSignIn(contact, signInLink(core, contact.id, prefs.loginLinkMinutes), log);
+  const log = (c: Context) => requestLogger(c, deps.logger);
 
   const noStore = (c: Context) => c.header('Cache-Control', 'no-store');
   const seeOther = (c: Context, path: string) => {
@@ -128,7 +131,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
           proven: auth.verified(session),
         });
         const to = { email: contact.email, locale: locale ?? contact.locale };
-        for (const { topic, token } of needConfirmation) await deps.mail.sendTopicConfirmation(to, token, topicName(topic, to.locale));
+        for (const { topic, token } of needConfirmation) await deps.mail.sendTopicConfirmation(to, token, topicName(topic, to.locale), log(c));
         return seeOther(c, `/preferences?done=${needConfirmation.length ? 'confirm' : 'saved'}`);
       })
 
@@ -137,7 +140,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
         if (body.mail !== 'on' && body.mail !== 'off') notAChoice('mail');
         const undo = typeof body.undo === 'string' ? body.undo : undefined;
         const result = await setAllMail(core, { contactId: contact.id, on: body.mail === 'on', request: requestEvidence(c), proven: auth.verified(session), undo, linkMinutes: prefs.loginLinkMinutes });
-        if (result.confirm) await deps.mail.sendTopicConfirmation({ email: contact.email, locale: contact.locale }, result.confirm.token, topicName(result.confirm.topic, contact.locale));
+        if (result.confirm) await deps.mail.sendTopicConfirmation({ email: contact.email, locale: contact.locale }, result.confirm.token, topicName(result.confirm.topic, contact.locale), log(c));
         return seeOther(c, result.confirm ? '/preferences?done=confirm' : result.undo ? `/preferences?done=saved&undo=${result.undo}` : '/preferences?done=saved');
       })
 
@@ -160,7 +163,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
       .post('/preferences/verify', async (c) => {
         const { contact } = await formOf(c);
         await auth.takeAddress(contact.email);
-        await mailSignIn(contact);
+        await mailSignIn(contact, log(c));
         const ctx = pageContext(deps, c, contact.locale);
         noStore(c);
         return c.html(<MessagePage ctx={ctx} title={ctx.t('stepup.sent.title')} body={ctx.t('stepup.sent.body', { email: maskEmail(contact.email), minutes: String(prefs.loginLinkMinutes) })} role="status" />);
@@ -182,8 +185,8 @@ export function createPreferencesRoutes(deps: AppDeps) {
         // (not even the lookup): the answer takes as long for a known address as for an unknown one.
         afterAnswer(async () => {
           const contact = await contactForSignIn(core, email);
-          if (contact) await mailSignIn(contact);
-        }, (err) => deps.logger.error({ err }, 'sign-in mail not sent'));
+          if (contact) await mailSignIn(contact, log(c));
+        }, (err) => log(c).error({ err }, 'sign-in mail not sent'));
         noStore(c);
         return c.html(<MessagePage ctx={ctx} title={ctx.t('login.sent.title')} body={ctx.t('login.sent.body', { minutes: String(prefs.loginLinkMinutes) })} role="status" />);
       })
@@ -245,7 +248,7 @@ export function createPreferencesRoutes(deps: AppDeps) {
         if (typeof body.email !== 'string') notAChoice('email');
         await auth.takeAddress(contact.email, 'too many links');
         const { token, email } = await requestEmailChange(core, { contactId: contact.id, email: body.email as string, minutes: prefs.loginLinkMinutes });
-        await deps.mail.sendAddressConfirmation({ email, locale: contact.locale }, token);
+        await deps.mail.sendAddressConfirmation({ email, locale: contact.locale }, token, log(c));
         const ctx = pageContext(deps, c, contact.locale);
         noStore(c);
         return c.html(<MessagePage ctx={ctx} title={ctx.t('login.sent.title')} body={ctx.t('prefs.email.sent', { email: maskEmail(email) })} role="status" link={{ href: '/preferences', label: ctx.t('history.back') }} />);
