@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
     await context.close();
   });
 
-  it('a privacy request from logging to fulfilment: the person verifies in their language, the operator erases and closes', async () => {
+  it('a privacy request from logging to fulfilment: the person verifies in their language, the operator erases and closes', { timeout: 60_000 }, async () => {
     const { contact } = await t.linkFor('carla.jansen@example.com', 'newsletter', { locale: 'nl' });
     const { context, page: p } = await open();
     await signIn(p, 'admin@ops.example');
