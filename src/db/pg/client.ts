@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -35,6 +36,7 @@ export async function openPg(url: string, options: { poolSize: number }): Promis
   });
   // An idle connection the server dropped must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  pool.on('connect', prepareOnce);
   try {
     const client = await pool.connect();
     try {
@@ -62,4 +64,24 @@ function redactUrl(url: string): string {
   } catch {
     return 'postgres://…';
   }
+}
+
+/**
+ * Every statement with parameters runs as a named prepared statement (named by a hash of its
+ * text), so each connection parses and plans it once instead of on every call: parsing and
+ * binding cost more than executing the short statements of a one-click. Statements without
+ * parameters (BEGIN, COMMIT) and very wide ones (bulk inserts, whose text varies with their row
+ * count) stay unnamed.
+ */
+function prepareOnce(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = (text: string) => 'ob_' + createHash('sha1').update(text).digest('base64url').slice(0, 20);
+  const worth = (values: unknown) => Array.isArray(values) && values.length > 0 && values.length <= 100;
+  (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof config === 'string' && worth(values)) return query({ name: named(config), text: config, values }, callback);
+    if (config && typeof config === 'object' && !('name' in config && config.name) && 'text' in config && typeof config.text === 'string' && worth((config as { values?: unknown }).values)) {
+      return query({ ...config, name: named(config.text) }, values, callback);
+    }
+    return query(config, values, callback);
+  };
 }

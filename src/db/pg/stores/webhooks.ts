@@ -24,7 +24,7 @@ const ENDPOINT_BOUND_LOCK = `SELECT pg_advisory_xact_lock('webhook_endpoints'::r
 // Who listens is read in the unit itself (another instance may have added an endpoint a moment
 // ago), by a plain statement: most changes have no listener, and a one-statement CTE costs its
 // planning on every call. Then the event and its deliveries in one statement.
-const LISTENERS = 'SELECT id FROM webhook_endpoints WHERE events ? $1 ORDER BY created_at, id';
+const LISTENERS = 'SELECT id, events FROM webhook_endpoints ORDER BY created_at, id';
 const EMIT = `
   WITH event AS (
     INSERT INTO webhook_events (id, type, payload, address_key, contact_id, created_at)
@@ -62,16 +62,15 @@ const CLAIM = `
 export function createPgWebhookStore(deps: PgStoreDeps): { sync: PgWebhookSync; store: Store['webhooks'] } {
   const { orm, transact } = deps;
 
-  // Who listens, read once per event type per transaction: a bulk add emits thousands of events
-  // in one batch, and a round trip each to learn that nobody listens cost more than the adds.
-  // An endpoint added or removed in the same transaction forgets what was read.
-  const listening = new WeakMap<PgUnit, Map<string, Promise<Array<{ id: string }>>>>();
-  function listeners(unit: PgUnit, type: string): Promise<Array<{ id: string }>> {
-    let byType = listening.get(unit);
-    if (!byType) listening.set(unit, (byType = new Map()));
-    let targets = byType.get(type);
-    if (!targets) byType.set(type, (targets = unit.query<{ id: string }>(LISTENERS, [type])));
-    return targets;
+  // Who listens, read once per transaction (all endpoints with their events, in delivery order):
+  // a bulk add emits thousands of events in one batch, and a one-click two of different types;
+  // a round trip each to learn that nobody listens cost more than the changes themselves. An
+  // endpoint added or removed in the same transaction forgets what was read.
+  const listening = new WeakMap<PgUnit, Promise<Array<{ id: string; events: string[] }>>>();
+  async function listeners(unit: PgUnit, type: string): Promise<Array<{ id: string }>> {
+    let all = listening.get(unit);
+    if (!all) listening.set(unit, (all = unit.query<{ id: string; events: string[] }>(LISTENERS)));
+    return (await all).filter((e) => e.events.includes(type));
   }
 
   /** As on SQLite: call it inside the unit of work that makes the change; nothing is written when none listens. */
