@@ -45,12 +45,14 @@ const sqliteOnly = [
 
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Generous: tests that start a real server (tsx compiles it first), Chromium or a database
+    // copy wait on other processes, and a loaded 2-core CI machine makes those waits long.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     // vitest's default is one worker per core but one: a single worker on a 2-core machine. Most
     // test files spend their time waiting (servers they spawn, PostgreSQL, Chromium, SMTP), so
-    // three run side by side in about half the time.
-    maxWorkers: 3,
+    // two run side by side.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,

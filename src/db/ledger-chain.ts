@@ -3,6 +3,45 @@ import type { ConsentEventRow } from './schema/index.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** What a change of consent writes to the ledger; the chain adds the id and the hashes. */
+export interface LedgerEventInput {
+  at: number;
+  contactId: string | null;
+  addressKey?: Buffer | null;
+  action: string;
+  topic?: string | null;
+  source: string;
+  actor?: string | null;
+  policyVersion: string;
+  consentTextId?: string | null;
+  campaign?: string | null;
+  ipHash?: string | null;
+  userAgentHash?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/** Row `id` of the chain, following the row whose hash is `prevHash`: the one shape both engines write. */
+export function chainRow(input: LedgerEventInput, id: number, prevHash: string): ConsentEventRow {
+  const base = {
+    id,
+    at: input.at,
+    contactId: input.contactId,
+    addressKey: input.addressKey ?? null,
+    action: input.action,
+    topic: input.topic ?? null,
+    source: input.source,
+    actor: input.actor ?? null,
+    policyVersion: input.policyVersion,
+    consentTextId: input.consentTextId ?? null,
+    campaign: input.campaign ?? null,
+    ipHash: input.ipHash ?? null,
+    userAgentHash: input.userAgentHash ?? null,
+    detail: input.detail ? JSON.stringify(input.detail) : null,
+    prevHash,
+  };
+  return { ...base, hash: ledgerHash(base) };
+}
+
 /**
  * The hash of one ledger row: SHA-256 over the previous row's hash and every field of this one,
  * in a fixed order. Changing any field, or removing or reordering rows, breaks the chain.

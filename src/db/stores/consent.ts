@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { contacts, subscriptions, topics } from '../schema/index.ts';
-import type { WebhookSync } from './webhooks.ts';
+import { subscriptionUpdated, type WebhookSync } from './webhooks.ts';
 import type { LedgerSync, LedgerEventInput } from './ledger.ts';
 import type { SuppressionInput, SuppressionReason, SuppressionSync } from './suppressions.ts';
 
@@ -70,12 +70,7 @@ export function createConsentStore(orm: Orm, transact: RunInTransaction, ledger:
     }
     if (changedTopics.length > 0) {
       const contact = externalIdOf.get({ id: change.contactId });
-      webhooks.emitSync({
-        type: 'subscription.updated',
-        at: change.at,
-        contactId: change.contactId,
-        data: { contactId: change.contactId, externalId: contact?.externalId ?? null, topics: changedTopics, status: change.status, source: change.event.source },
-      });
+      webhooks.emitSync(subscriptionUpdated({ at: change.at, contactId: change.contactId, externalId: contact?.externalId ?? null, topics: changedTopics, status: change.status, source: change.event.source }));
     }
     return { changedTopics, changed };
   }

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { consentTexts, contacts, subscriptions, topics, type ContactRow, type SubscriptionRow } from '../schema/index.ts';
-import type { WebhookSync } from './webhooks.ts';
+import { subscriptionUpdated, type WebhookSync } from './webhooks.ts';
 import type { LedgerSync, LedgerEventInput } from './ledger.ts';
 
 export interface NewContact {
@@ -117,12 +117,7 @@ export function createContactStore(orm: Orm, transact: RunInTransaction, ledger:
           subscribed.push(topicId);
         }
         if (subscribed.length > 0) {
-          webhooks.emitSync({
-            type: 'subscription.updated',
-            at: input.at,
-            contactId: contact.id,
-            data: { contactId: contact.id, externalId: contact.externalId, topics: subscribed, status: input.subscribeStatus, source: input.event.source },
-          });
+          webhooks.emitSync(subscriptionUpdated({ at: input.at, contactId: contact.id, externalId: contact.externalId, topics: subscribed, status: input.subscribeStatus, source: input.event.source }));
         }
         return { contact, created, subscribed };
       });

@@ -1,24 +1,10 @@
 import { asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import { consentEvents, consentTexts, type ConsentEventRow } from '../schema/index.ts';
-import { GENESIS_HASH, ledgerHash, verifyChain, type LedgerVerification } from '../ledger-chain.ts';
+import { chainRow, GENESIS_HASH, verifyChain, type LedgerEventInput, type LedgerVerification } from '../ledger-chain.ts';
 import type { CounterSync } from './console-stats.ts';
 
-export interface LedgerEventInput {
-  at: number;
-  contactId: string | null;
-  addressKey?: Buffer | null;
-  action: string;
-  topic?: string | null;
-  source: string;
-  actor?: string | null;
-  policyVersion: string;
-  consentTextId?: string | null;
-  campaign?: string | null;
-  ipHash?: string | null;
-  userAgentHash?: string | null;
-  detail?: Record<string, unknown> | null;
-}
+export type { LedgerEventInput };
 
 export type { LedgerVerification };
 
@@ -41,24 +27,7 @@ export function createLedgerStore(orm: Orm, counters: CounterSync) {
   /** Append one row to the chain. Synchronous: call only inside a unit of the write queue. */
   function appendSync(input: LedgerEventInput): ConsentEventRow {
     const prev = last.get();
-    const base = {
-      id: (prev?.id ?? 0) + 1,
-      at: input.at,
-      contactId: input.contactId,
-      addressKey: input.addressKey ?? null,
-      action: input.action,
-      topic: input.topic ?? null,
-      source: input.source,
-      actor: input.actor ?? null,
-      policyVersion: input.policyVersion,
-      consentTextId: input.consentTextId ?? null,
-      campaign: input.campaign ?? null,
-      ipHash: input.ipHash ?? null,
-      userAgentHash: input.userAgentHash ?? null,
-      detail: input.detail ? JSON.stringify(input.detail) : null,
-      prevHash: prev?.hash ?? GENESIS_HASH,
-    };
-    const row = { ...base, hash: ledgerHash(base) };
+    const row = chainRow(input, (prev?.id ?? 0) + 1, prev?.hash ?? GENESIS_HASH);
     insert.run(row);
     counters.ledgerAppended(row);
     return row;

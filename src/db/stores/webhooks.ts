@@ -17,6 +17,12 @@ export interface EmitInput {
   contactId?: string | null;
 }
 
+/** The `subscription.updated` event: topics of one contact changed status (one shape for both engines). */
+export function subscriptionUpdated(input: { at: number; contactId: string; externalId: string | null; topics: string[]; status: string; source: string }): EmitInput {
+  const { at, contactId, externalId, topics, status, source } = input;
+  return { type: 'subscription.updated', at, contactId, data: { contactId, externalId, topics, status, source } };
+}
+
 /** A delivery that is due, with what the worker needs to send it. */
 export interface DueDelivery {
   id: number;

@@ -1,3 +1,4 @@
+import { subscriptionUpdated } from '../../stores/webhooks.ts';
 import type { Store } from '../../store.ts';
 import type { TopicChange, TopicChangeResult } from '../../stores/consent.ts';
 import type { PgStoreDeps, PgSuppressionSync, PgWebhookSync, PgConsentSync } from '../sync.ts';
@@ -39,12 +40,7 @@ export function createPgConsentStore(deps: PgStoreDeps, suppressions: PgSuppress
       unit.appendLedger({ ...change.event, at: change.at, contactId: change.contactId, detail: { ...change.event.detail, topics: changedTopics } });
     }
     if (changedTopics.length > 0) {
-      await webhooks.emit(unit, {
-        type: 'subscription.updated',
-        at: change.at,
-        contactId: change.contactId,
-        data: { contactId: change.contactId, externalId: current[0]?.external_id ?? null, topics: changedTopics, status: change.status, source: change.event.source },
-      });
+      await webhooks.emit(unit, subscriptionUpdated({ at: change.at, contactId: change.contactId, externalId: current[0]?.external_id ?? null, topics: changedTopics, status: change.status, source: change.event.source }));
     }
     return { changedTopics, changed };
   }

@@ -1,3 +1,4 @@
+import { subscriptionUpdated } from '../../stores/webhooks.ts';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Store } from '../../store.ts';
 import type { ContactRow } from '../../schema/index.ts';
@@ -105,12 +106,7 @@ export function createPgContactStore(deps: PgStoreDeps, webhooks: PgWebhookSync)
         const action = input.subscribeStatus === 'pending' ? 'subscribe-pending' : 'subscribe';
         for (const topic of subscribed) unit.appendLedger({ ...input.event, consentTextId, at: input.at, contactId: contact.id, action, topic });
         if (subscribed.length > 0) {
-          await webhooks.emit(unit, {
-            type: 'subscription.updated',
-            at: input.at,
-            contactId: contact.id,
-            data: { contactId: contact.id, externalId: contact.externalId, topics: subscribed, status: input.subscribeStatus, source: input.event.source },
-          });
+          await webhooks.emit(unit, subscriptionUpdated({ at: input.at, contactId: contact.id, externalId: contact.externalId, topics: subscribed, status: input.subscribeStatus, source: input.event.source }));
         }
         return { contact, created, subscribed };
       });

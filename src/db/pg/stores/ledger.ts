@@ -2,7 +2,7 @@ import { asc, eq, gt, inArray } from 'drizzle-orm';
 import type { PgOrm } from '../client.ts';
 import type { LedgerAppender } from '../unit.ts';
 import { consentEvents, consentTexts } from '../schema/index.ts';
-import { GENESIS_HASH, ledgerHash, verifyChain, type LedgerVerification } from '../../ledger-chain.ts';
+import { chainRow, GENESIS_HASH, verifyChain, type LedgerVerification } from '../../ledger-chain.ts';
 import type { ConsentEventRow } from '../../schema/index.ts';
 import type { LedgerHead } from '../../stores/ledger.ts';
 import { pgCounters } from './console-stats.ts';
@@ -22,24 +22,7 @@ export function createPgLedgerStore(orm: PgOrm) {
     let id = head!.rows;
     let prevHash = head!.hash;
     const rows: ConsentEventRow[] = events.map((input) => {
-      const base = {
-        id: ++id,
-        at: input.at,
-        contactId: input.contactId,
-        addressKey: input.addressKey ?? null,
-        action: input.action,
-        topic: input.topic ?? null,
-        source: input.source,
-        actor: input.actor ?? null,
-        policyVersion: input.policyVersion,
-        consentTextId: input.consentTextId ?? null,
-        campaign: input.campaign ?? null,
-        ipHash: input.ipHash ?? null,
-        userAgentHash: input.userAgentHash ?? null,
-        detail: input.detail ? JSON.stringify(input.detail) : null,
-        prevHash,
-      };
-      const row = { ...base, hash: ledgerHash(base) };
+      const row = chainRow(input, ++id, prevHash);
       prevHash = row.hash;
       return row;
     });
