@@ -13,6 +13,7 @@ import { createOpsRoutes } from './routes/ops.ts';
 import { createHookRoutes } from './routes/hooks/index.ts';
 import { createUnsubscribeRoutes } from './routes/public/unsubscribe.tsx';
 import { createPreferencesRoutes } from './routes/public/preferences.tsx';
+import { createPrivacyRoutes } from './routes/public/privacy.tsx';
 import { createConsoleRoutes } from './routes/admin/index.ts';
 
 export type { AppDeps } from './routes/context.ts';
@@ -32,8 +33,10 @@ export function createApp(deps: AppDeps) {
   const sameSite = csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin });
   app.use('/preferences', sameSite);
   app.use('/preferences/*', sameSite);
+  // The privacy-request verification button is a form on our own page (no cookie: the token is the credential).
+  app.use('/privacy/*', sameSite);
   // Public forms are tiny; a large body is someone else's mistake.
-  for (const path of ['/u/*', '/preferences', '/preferences/*']) app.use(path, limitBody(16 * 1024));
+  for (const path of ['/u/*', '/preferences', '/preferences/*', '/privacy/*']) app.use(path, limitBody(16 * 1024));
   // Console forms are small too (the CSV import streams its own body and is mounted before this).
   const consoleForms = limitBody(64 * 1024);
   app.use('/admin/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/admin/suppressions/import' ? next() : consoleForms(c, next)));
@@ -41,6 +44,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createOpsRoutes(deps));
   app.route('/', createUnsubscribeRoutes(deps));
   app.route('/', createPreferencesRoutes(deps));
+  app.route('/', createPrivacyRoutes(deps));
   app.route('/api', createApiDocsRoutes(deps));
   app.route('/api/v1', createApiRoutes(deps));
   app.route('/', createConsoleRoutes(deps).app);

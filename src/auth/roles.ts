@@ -6,11 +6,11 @@ import type { OperatorRole } from '../db/store.ts';
  * do that changes no data (sign out, end their own session, run the ledger check); `public`
  * needs no session (sign-in, setup).
  */
-export type Permission = 'public' | 'self' | 'read' | 'contacts' | 'suppressions' | 'settings' | 'operators';
+export type Permission = 'public' | 'self' | 'read' | 'contacts' | 'requests' | 'suppressions' | 'settings' | 'operators';
 
 const GRANTS: Record<OperatorRole, ReadonlySet<Permission>> = {
-  admin: new Set<Permission>(['self', 'read', 'contacts', 'suppressions', 'settings', 'operators']),
-  privacy: new Set<Permission>(['self', 'read', 'contacts']),
+  admin: new Set<Permission>(['self', 'read', 'contacts', 'requests', 'suppressions', 'settings', 'operators']),
+  privacy: new Set<Permission>(['self', 'read', 'contacts', 'requests']),
   viewer: new Set<Permission>(['self', 'read']),
 };
 

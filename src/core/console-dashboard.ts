@@ -14,6 +14,8 @@ export interface DashboardView {
   topCampaigns: Array<{ campaign: string; count: number; lastAt: number }>;
   /** Standing suppressions at the end of each day of `days`. */
   suppressionGrowth: number[];
+  /** Privacy requests not answered by their art. 12(3) deadline. */
+  overdueRequests: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface DashboardView {
 export async function dashboardOf(deps: CoreDeps, input: { days: number; campaigns: number }): Promise<DashboardView> {
   const today = Math.floor(deps.clock.now() / DAY);
   const first = today - input.days + 1;
-  const [counts, topicRows] = await Promise.all([deps.store.consoleStats.dashboard(first, input.campaigns), deps.store.topics.all()]);
+  const [counts, topicRows, overdueRequests] = await Promise.all([deps.store.consoleStats.dashboard(first, input.campaigns), deps.store.topics.all(), deps.store.privacyRequests.countOverdue(deps.clock.now())]);
   const days = Array.from({ length: input.days }, (_, i) => (first + i) * DAY);
   const nameOf = new Map(topicRows.map((t) => [t.id, t.nameEn]));
   nameOf.set('*', 'All mail');
@@ -67,5 +69,6 @@ export async function dashboardOf(deps: CoreDeps, input: { days: number; campaig
     unsubscribesBySource: [...bySource.entries()].map(([source, count]) => ({ source, count })).sort((a, b) => b.count - a.count),
     topCampaigns: counts.campaigns,
     suppressionGrowth,
+    overdueRequests,
   };
 }

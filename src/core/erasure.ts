@@ -1,6 +1,7 @@
 import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { contactById } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
+import { recordSelfServiceRequest } from './privacy-register.ts';
 
 export interface EraseInput {
   contactId: string;
@@ -28,5 +29,7 @@ export async function eraseContact(deps: CoreDeps, input: EraseInput): Promise<{
   });
   // The erasure committed; the WAL still holds the old pages with the address in them.
   if (erased) await deps.store.checkpoint();
+  // The person erased themselves in the preference center: a line (without the address) in the privacy-request register.
+  if (erased && input.source === 'preference-center') await recordSelfServiceRequest(deps, { contactId: contact.id, kind: 'erasure', fulfilment: 'erase', email: null, locale: contact.locale });
   return { erased };
 }

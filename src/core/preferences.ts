@@ -9,6 +9,7 @@ import { assertLinkCurrent, peekOnceToken, signOnceToken, useOnceToken } from '.
 import { undoGrant, useUndoGrant } from './consent-proof.ts';
 import { resubscribe, unsubscribe } from './subscriptions.ts';
 import { isoOrNull } from '../format/time.ts';
+import { recordSelfServiceRequest } from './privacy-register.ts';
 
 /**
  * The preference center's verbs. Every change is written with source `preference-center`.
@@ -23,6 +24,10 @@ export async function contactForSignIn(deps: CoreDeps, email: string): Promise<A
   const contact = await deps.store.contacts.byEmail(normalizeEmail(email));
   return isActive(contact) ? contact : undefined;
 }
+
+/** The person's own request, done here: recorded in the privacy-request register as fulfilled (source preference center). */
+const selfService = (deps: CoreDeps, contact: Pick<ContactRow, 'id' | 'email' | 'locale'>, kind: 'access' | 'rectification' | 'restriction' | 'objection', fulfilment: string) =>
+  recordSelfServiceRequest(deps, { contactId: contact.id, kind, fulfilment, email: contact.email, locale: contact.locale });
 
 /** A preference-center footer link (`prefs` token): the contact it opens, while it can be reached. */
 export async function contactOfPreferencesLink(deps: CoreDeps, token: string): Promise<ActiveContact> {
@@ -124,6 +129,8 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
   // Flags first (checked, one unit), then topics: one unit per topic change, each with its ledger row.
   if ((input.locale && input.locale !== view.contact.locale) || (input.noProfiling !== undefined && input.noProfiling !== view.contact.noProfiling)) {
     await updateContact(deps, { id: view.contact.id, locale: input.locale, noProfiling: input.noProfiling, source: SOURCE, request: input.request });
+    // Art. 21 objection made by the person: a line in the privacy-request register.
+    if (input.noProfiling === true && !view.contact.noProfiling) await selfService(deps, view.contact, 'objection', 'no-profiling');
   }
   const needConfirmation: Array<{ topic: TopicRow; token: string }> = [];
   const base = { contactId: view.contact.id, source: SOURCE, request: input.request };
@@ -181,6 +188,7 @@ export async function pauseMail(deps: CoreDeps, input: { contactId: string; days
   }
   const until = input.days === 0 ? null : deps.clock.now() + input.days * 86_400_000;
   const contact = await updateContact(deps, { id: input.contactId, pausedUntil: until, source: SOURCE, request: input.request });
+  if (until !== null) await selfService(deps, contact, 'restriction', 'pause');
   return contact.pausedUntil;
 }
 
@@ -198,6 +206,7 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
   const { contact } = view;
   const now = deps.clock.now();
   await deps.store.contacts.recordEvent({ at: now, contactId: contact.id, action: 'export', source: input.source ?? SOURCE, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) });
+  if ((input.source ?? SOURCE) === SOURCE) await selfService(deps, contact, 'access', 'export');
   const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
   const iso = isoOrNull;
   return {
@@ -265,5 +274,6 @@ export async function confirmEmailChange(deps: CoreDeps, input: { token: string;
     if (result.why === 'taken') throw new OptboxError('conflict', 'that address belongs to another subscription');
     throw invalidLink(result.why === 'erased' ? 'contact erased' : 'link already used or expired');
   }
+  await selfService(deps, { ...contact, email: result.email }, 'rectification', 'address-change');
   return { contactId: contact.id, email: result.email, locale: contact.locale };
 }

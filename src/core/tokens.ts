@@ -9,16 +9,19 @@ import { invalidLink } from './errors.ts';
  * so `alg: none` or an RS/HS confusion never passes. Claims are compact and carry no address:
  * a JWT payload is only base64, and links end up in scanners' logs.
  *
- *   p  purpose: u = unsub, p = prefs, l = login (a token of one purpose never passes as another)
- *   s  contact id
+ *   p  purpose: u = unsub, p = prefs, l = login, r = privacy (a token of one purpose never
+ *      passes as another)
+ *   s  contact id; for privacy, the privacy request's id
  *   t  topic ('*' for every topic)          unsub only
  *   c  campaign                             unsub only, optional
  *   exp, jti                                login (minutes, single use); unsub/prefs never expire
  *                                           unless asked (RFC 8058 links must keep working)
+ *                                           privacy: days (the verification link of a request
+ *                                           made to the privacy mailbox, GDPR art. 12(6))
  *   i  issued at (s)                        prefs and login: an address change voids the ones
  *                                           issued before it (contacts.links_issued_after)
  */
-export type Purpose = 'unsub' | 'prefs' | 'login';
+export type Purpose = 'unsub' | 'prefs' | 'login' | 'privacy';
 
 export interface UnsubClaims {
   contactId: string;
@@ -37,13 +40,19 @@ export interface LoginClaims {
   scope?: string | undefined;
   issuedAt?: number | undefined;
 }
+/** A privacy request's verification link: following it proves the person controls the address. */
+export interface PrivacyClaims {
+  requestId: string;
+}
 interface ClaimsOf {
   unsub: UnsubClaims;
   prefs: PrefsClaims;
   login: LoginClaims;
+  privacy: PrivacyClaims;
 }
+type AnyClaims = UnsubClaims | PrefsClaims | LoginClaims | PrivacyClaims;
 
-const PURPOSE_CODE: Record<Purpose, string> = { unsub: 'u', prefs: 'p', login: 'l' };
+const PURPOSE_CODE: Record<Purpose, string> = { unsub: 'u', prefs: 'p', login: 'l', privacy: 'r' };
 const MAX_TOKEN_LENGTH = 1024;
 const ALGORITHMS: jwt.Algorithm[] = ['HS256'];
 
@@ -77,8 +86,8 @@ export function createTokenService(keys: SigningKey[], activeKid: string, clock:
   if (!active) throw new Error(`active signing key ${activeKid} is not in the key ring`);
   const header = { alg: 'HS256' as const, kid: activeKid };
 
-  function toPayload(purpose: Purpose, claims: UnsubClaims | PrefsClaims | LoginClaims): Payload {
-    const payload: Payload = { p: PURPOSE_CODE[purpose], s: claims.contactId };
+  function toPayload(purpose: Purpose, claims: AnyClaims): Payload {
+    const payload: Payload = { p: PURPOSE_CODE[purpose], s: 'requestId' in claims ? claims.requestId : claims.contactId };
     if ('topic' in claims) payload.t = claims.topic;
     if ('campaign' in claims && claims.campaign) payload.c = claims.campaign;
     if ('jti' in claims) payload.j = claims.jti;
@@ -123,7 +132,7 @@ export function createTokenService(keys: SigningKey[], activeKid: string, clock:
   };
 }
 
-function claimsOf(purpose: Purpose, payload: Payload): UnsubClaims | PrefsClaims | LoginClaims {
+function claimsOf(purpose: Purpose, payload: Payload): AnyClaims {
   switch (purpose) {
     case 'unsub':
       if (typeof payload.t !== 'string' || payload.t.length === 0) throw invalidLink('token names no topic');
@@ -133,5 +142,8 @@ function claimsOf(purpose: Purpose, payload: Payload): UnsubClaims | PrefsClaims
       return { contactId: payload.s, jti: payload.j, scope: payload.o, issuedAt: typeof payload.i === 'number' ? payload.i : undefined };
     case 'prefs':
       return { contactId: payload.s, issuedAt: typeof payload.i === 'number' ? payload.i : undefined };
+    case 'privacy':
+      if (payload.exp === undefined) throw invalidLink('verification token without expiry');
+      return { requestId: payload.s };
   }
 }

@@ -18,6 +18,7 @@ import { createSuppressionImportStore } from './stores/suppression-imports.ts';
 import { createSuppressionBrowseStore } from './stores/suppression-browse.ts';
 import { createFeedbackStore } from './stores/feedback.ts';
 import { createOpsStore } from './stores/ops.ts';
+import { createPrivacyRequestStore } from './stores/privacy-requests.ts';
 import { createRateLimitStore } from './stores/rate-limits.ts';
 import { migrateAddressFormsSync, type AddressFormsResult } from './stores/address-forms.ts';
 
@@ -31,7 +32,8 @@ export type { LedgerHead, LedgerVerification, LedgerEventInput } from './stores/
 export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
 export type { RetentionCounts } from './stores/ops.ts';
 export type { RateRule } from './stores/rate-limits.ts';
-export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow, OperatorRow, OperatorSessionRow, AuditEventRow, SuppressionImportRow } from './schema/index.ts';
+export type { PrivacyRequestStatus, PrivacyRequestChange } from './stores/privacy-requests.ts';
+export type { ContactRow, TopicRow, SubscriptionRow, ConsentEventRow, ApiKeyRow, SuppressionRow, SuppressionChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow, OperatorRow, OperatorSessionRow, AuditEventRow, SuppressionImportRow, PrivacyRequestRow } from './schema/index.ts';
 
 /**
  * Everything core may ask of storage, and nothing more. Every write is a unit of work that goes
@@ -65,6 +67,7 @@ export function createStore(db: Db) {
     audience: createAudienceStore(db.sqlite),
     operators: createOperatorStore(db.orm, transact),
     consoleStats: createConsoleStatsStore(db.sqlite),
+    privacyRequests: createPrivacyRequestStore(db.orm, transact),
     imports: createSuppressionImportStore(db.orm, transact),
     suppressionBrowse: createSuppressionBrowseStore(db.sqlite),
     limits: createRateLimitStore(),

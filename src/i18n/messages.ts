@@ -133,6 +133,18 @@ const en = {
   'error.rate_limited.body': "Too many requests came in. Wait a few minutes and try again.",
   'error.unavailable.title': 'We could not send the email just now',
   'error.unavailable.body': 'Nothing was changed. Please try again in a few minutes.',
+  'privacy.verify.title': "Confirm your request",
+  'privacy.verify.lead': "We received a request about the personal data of {email}: {kind}. Confirm that it is yours, and we will handle it.",
+  'privacy.verify.button': "Yes, this request is mine",
+  'privacy.verified.title': "Thank you, your request is confirmed",
+  'privacy.verified.body': "We will handle your request ({kind}) and answer you by {date} at the latest.",
+  'privacy.answered.body': "We have already answered this request ({kind}). If you have a new question, write to us again.",
+  'privacy.kind.access': "a copy of your data (access)",
+  'privacy.kind.rectification': "a correction of your data (rectification)",
+  'privacy.kind.erasure': "erasure of your data",
+  'privacy.kind.restriction': "a restriction of processing (no email for now)",
+  'privacy.kind.portability': "your data in a machine-readable file (portability)",
+  'privacy.kind.objection': "an objection to profiling",
   'footer.privacy': 'We keep a record of changes to your preferences as required by the GDPR.',
 } as const;
 
@@ -272,6 +284,18 @@ const nl: Record<MessageKey, string> = {
   'error.unavailable.title': 'We konden de e-mail nu niet versturen',
   'error.unavailable.body': 'Er is niets gewijzigd. Probeer het over een paar minuten opnieuw.',
   'footer.privacy': 'We houden wijzigingen in je voorkeuren bij, zoals de AVG vraagt.',
+  'privacy.verify.title': "Bevestig je verzoek",
+  'privacy.verify.lead': "We hebben een verzoek ontvangen over de persoonsgegevens van {email}: {kind}. Bevestig dat het van jou is, dan handelen we het af.",
+  'privacy.verify.button': "Ja, dit verzoek is van mij",
+  'privacy.verified.title': "Dank je, je verzoek is bevestigd",
+  'privacy.verified.body': "We handelen je verzoek ({kind}) af en antwoorden je uiterlijk op {date}.",
+  'privacy.answered.body': "We hebben dit verzoek ({kind}) al beantwoord. Heb je een nieuwe vraag, schrijf ons dan opnieuw.",
+  'privacy.kind.access': "een kopie van je gegevens (inzage)",
+  'privacy.kind.rectification': "een correctie van je gegevens (rectificatie)",
+  'privacy.kind.erasure': "verwijdering van je gegevens",
+  'privacy.kind.restriction': "een beperking van de verwerking (voorlopig geen e-mail)",
+  'privacy.kind.portability': "je gegevens in een machineleesbaar bestand (overdraagbaarheid)",
+  'privacy.kind.objection': "bezwaar tegen profilering",
 };
 
 export type Locale = 'nl' | 'en';

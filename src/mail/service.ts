@@ -30,6 +30,12 @@ export interface MailService {
   sendSignIn(to: OwnMailTo, token: string, log?: Logger): Promise<void>;
   sendTopicConfirmation(to: OwnMailTo, token: string, topicName: string, log?: Logger): Promise<void>;
   sendAddressConfirmation(to: OwnMailTo, token: string, log?: Logger): Promise<void>;
+  /**
+   * The verification link of a privacy request (token purpose `privacy`, valid `days`), with what
+   * was asked in the person's language. False when the address is suppressed for all mail and
+   * nothing was sent.
+   */
+  sendRequestVerification(to: OwnMailTo, token: string, kind: string, days: number, log?: Logger): Promise<boolean>;
 }
 
 export interface MailServiceDeps {
@@ -53,21 +59,23 @@ export function createMailService(deps: MailServiceDeps): MailService {
     }
     return loading;
   }
-  async function send(template: 'login' | 'confirm' | 'confirm-address', to: OwnMailTo, data: Record<string, unknown>, log = deps.logger) {
+  async function send(template: 'login' | 'confirm' | 'confirm-address' | 'verify-request', to: OwnMailTo, data: Record<string, unknown>, log = deps.logger): Promise<boolean> {
     const mail = await (await hook()).prepare({ to: to.email, template, transactional: true, locale: to.locale, data });
     if (!mail.send) {
       log.warn({ template, reason: mail.reason }, 'mail not sent: the address is suppressed for all mail');
-      return;
+      return false;
     }
     await deps.mailer.send({ to: mail.to, subject: mail.subject, html: mail.html, text: mail.text }, log);
+    return true;
   }
   const url = (path: string, token: string) => `${deps.config.publicUrl}${path}/${token}`;
   const minutesValid = deps.config.preferences.loginLinkMinutes;
 
   return {
     hook,
-    sendSignIn: (to, token, log) => send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid }, log),
-    sendTopicConfirmation: (to, token, topicName, log) => send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid }, log),
-    sendAddressConfirmation: (to, token, log) => send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid }, log),
+    sendSignIn: async (to, token, log) => void (await send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid }, log)),
+    sendTopicConfirmation: async (to, token, topicName, log) => void (await send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid }, log)),
+    sendAddressConfirmation: async (to, token, log) => void (await send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid }, log)),
+    sendRequestVerification: (to, token, kind, days, log) => send('verify-request', to, { verifyUrl: url('/privacy/verify', token), kind, daysValid: days }, log),
   };
 }

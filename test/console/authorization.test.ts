@@ -80,4 +80,20 @@ describe('console authorization', () => {
       expect(res.status, r.path).toBe(403);
     }
   });
+
+  it('privacy requests: every operator reads them; admin and privacy officers act on them, a viewer never', () => {
+    const own = routes.filter((r) => r.path === '/admin/requests' || r.path.startsWith('/admin/requests/'));
+    expect(own.map((r) => `${r.method} ${r.path} ${r.permission}`).sort()).toEqual([
+      'GET /admin/requests read',
+      'GET /admin/requests/:id read',
+      'GET /admin/requests/new read',
+      'POST /admin/requests requests',
+      'POST /admin/requests/:id/close requests',
+      'POST /admin/requests/:id/extend requests',
+      'POST /admin/requests/:id/fulfil requests',
+      'POST /admin/requests/:id/refuse requests',
+      'POST /admin/requests/:id/resend requests',
+    ]);
+    expect(OPERATOR_ROLES.filter((role) => allows(role, 'requests'))).toEqual(['admin', 'privacy']);
+  });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { createTopic } from '../../src/core/topics.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
-import { consoleGet, signedInOperator } from '../helpers/console.ts';
+import { logPrivacyRequest } from '../../src/core/privacy-requests.ts';
+import { consoleGet, consolePost, signedInOperator } from '../helpers/console.ts';
 
 /**
  * Stored XSS: names an outsider can choose (external id through the API, a campaign in a link,
@@ -50,5 +51,24 @@ describe('stored XSS', () => {
     expect(contact).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
     const dashboard = await (await consoleGet(t, '/admin', admin.cookie)).text();
     expect(dashboard).toContain('&lt;svg onload=alert(1)&gt;');
+  });
+
+  it("a privacy request's note and the values of a refused form render inert", async () => {
+    const admin = await signedInOperator(t, 'admin');
+    const request = await logPrivacyRequest(t.core, { kind: 'access', channel: 'mail', email: 'x@example.com', note: `${SCRIPT} ${IMG}`, operatorId: admin.id });
+    await consolePost(t, `/admin/requests/${request.id}/refuse`, admin.cookie, { _csrf: admin.csrf, reason: SVG });
+    for (const path of ['/admin/requests', `/admin/requests/${request.id}`, '/admin']) {
+      const html = await (await consoleGet(t, path, admin.cookie)).text();
+      expect(html, path).not.toMatch(/<script|<img src=x|<svg onload/i);
+    }
+    const page = await (await consoleGet(t, `/admin/requests/${request.id}`, admin.cookie)).text();
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('&lt;svg onload=alert(1)&gt;');
+    // A form sent back with an error shows what was typed, escaped.
+    const refused = await consolePost(t, '/admin/requests', admin.cookie, { _csrf: admin.csrf, kind: 'access', channel: 'mail', email: IMG, note: SCRIPT });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).not.toMatch(/<script>alert|<img src=x/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });

@@ -17,6 +17,7 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof serveTestApp>>;
   let contactId = '';
+  let requestId = '';
 
   beforeAll(async () => {
     const port = await freePort();
@@ -109,6 +110,47 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
     await context.close();
   });
 
+  it('a privacy request from logging to fulfilment: the person verifies in their language, the operator erases and closes', { timeout: 60_000 }, async () => {
+    const { contact } = await t.linkFor('carla.jansen@example.com', 'newsletter', { locale: 'nl' });
+    const { context, page: p } = await open();
+    await signIn(p, 'admin@ops.example');
+    await p.getByRole('link', { name: 'Requests', exact: true }).click();
+    await p.getByRole('link', { name: 'Log a request' }).click();
+    await p.getByLabel('What the person asks').selectOption('erasure');
+    await p.getByLabel('How it arrived').selectOption('mail');
+    await p.getByLabel(/The person's address/).fill('Carla.Jansen@example.com');
+    await p.getByLabel(/Note/).fill('Mail of 27 November: "please delete me"');
+    await p.getByRole('button', { name: 'Log and send the verification link' }).click();
+    await p.waitForURL(/\/admin\/requests\/pr_/);
+    requestId = /\/admin\/requests\/(pr_[\w-]+)/.exec(p.url())![1]!;
+    await expect(p.getByRole('status').textContent()).resolves.toContain('verification link was mailed');
+    await expect(p.locator('dl.facts').textContent()).resolves.toContain('Awaiting verification');
+
+    // The person, in their own browser: the link from the mail, a page in Dutch, one button.
+    const mail = t.mails.at(-1)!;
+    expect(mail.to).toBe('carla.jansen@example.com');
+    const link = /http:\/\/127\.0\.0\.1:\d+\/privacy\/verify\/[\w.-]+/.exec(mail.text)![0];
+    const person = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE, locale: 'nl' });
+    const pp = await person.newPage();
+    await pp.goto(link);
+    await expect(pp.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Bevestig je verzoek');
+    await screenshot(pp, 'privacy-verify-phone');
+    await pp.getByRole('button', { name: 'Ja, dit verzoek is van mij' }).click();
+    await expect(pp.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Dank je, je verzoek is bevestigd');
+    await person.close();
+
+    await p.reload();
+    await expect(p.locator('dl.facts').textContent()).resolves.toContain('Verified');
+    await p.getByLabel('Yes, erase this contact.').check();
+    await p.getByRole('button', { name: 'Fulfil: erase the contact' }).click();
+    await expect(p.getByRole('status').textContent()).resolves.toContain('fulfilled');
+    expect((await t.core.store.contacts.byId(contact.id))!.status).toBe('erased');
+    await p.getByRole('button', { name: 'Close request' }).click();
+    await expect(p.getByRole('status').textContent()).resolves.toContain('closed');
+    await expect(p.locator('ol.timeline').textContent()).resolves.toContain('Verified by the person');
+    await context.close();
+  });
+
   it('every page: no serious accessibility violations, fits a phone, screenshots', { timeout: 120_000 }, async () => {
     const { contact } = await t.linkFor('bert.de.vries@example.com', 'marketing', { campaign: 'black-friday' });
     for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
@@ -128,6 +170,12 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
       await check('contacts');
       await p.goto(`${server.origin}/admin/contacts/${contact.id}`);
       await check('contact');
+      await p.goto(`${server.origin}/admin/requests`);
+      await check('requests');
+      await p.goto(`${server.origin}/admin/requests/new`);
+      await check('request-new');
+      await p.goto(`${server.origin}/admin/requests/${requestId}`);
+      await check('request');
       await p.goto(`${server.origin}/admin/sessions`);
       await check('sessions');
       await p.goto(`${server.origin}/admin/ledger`);

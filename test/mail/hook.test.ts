@@ -200,7 +200,7 @@ describe('TEMPLATES_DIR', () => {
     const mail = sent(await own.prepare(newsletter('jo@example.com')));
     expect(mail.html).toContain('Custom for Ann');
     expect(mail.html).toContain(`href="${mail.unsubscribeUrl}">Unsubscribe</a>`);
-    expect(own.templates()).toEqual(['confirm', 'confirm-address', 'login', 'newsletter']); // the others stay built-in
+    expect(own.templates()).toEqual(['confirm', 'confirm-address', 'login', 'newsletter', 'verify-request']); // the others stay built-in
     // Without <mj-title> the sender must give the subject.
     await expect(own.prepareBatch([newsletter('jo@example.com'), { ...newsletter('jo@example.com'), subject: undefined }])).rejects.toMatchObject({ fields: [{ field: 'recipients[1].subject' }] });
   });

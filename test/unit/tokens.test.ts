@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/testing/index.ts';
 import { OptboxError } from '../../src/core/errors.ts';
-import { createTokenService } from '../../src/core/tokens.ts';
+import { createTokenService, type Purpose } from '../../src/core/tokens.ts';
 
 const clock = fixedClock();
 const k1 = { kid: 'k1', secret: randomBytes(32) };
@@ -11,7 +11,7 @@ const k2 = { kid: 'k2', secret: randomBytes(32) };
 const tokens = createTokenService([k1], 'k1', clock);
 const unsub = { contactId: 'c123', topic: 'newsletter', campaign: 'nov' };
 
-function rejects(token: string, purpose: 'unsub' | 'prefs' | 'login' = 'unsub', service = tokens): string {
+function rejects(token: string, purpose: Purpose = 'unsub', service = tokens): string {
   try {
     service.verify(token, purpose);
   } catch (e) {
@@ -38,6 +38,17 @@ describe('link tokens', () => {
     expect(rejects(tokens.sign('prefs', { contactId: 'c123' }), 'unsub')).toMatch(/another purpose/);
     expect(rejects(tokens.sign('unsub', unsub), 'prefs')).toMatch(/another purpose/);
     expect(rejects(tokens.sign('unsub', unsub), 'login')).toMatch(/another purpose/);
+  });
+
+  it('a privacy-request verification token names the request, expires, and passes as nothing else', () => {
+    const token = tokens.sign('privacy', { requestId: 'pr_abc' }, { expiresInSeconds: 14 * 86_400 });
+    expect(tokens.verify(token, 'privacy')).toMatchObject({ requestId: 'pr_abc' });
+    for (const other of ['unsub', 'prefs', 'login'] as const) expect(rejects(token, other)).toMatch(/another purpose|no topic/);
+    expect(rejects(tokens.sign('prefs', { contactId: 'c123' }), 'privacy')).toMatch(/another purpose/);
+    expect(rejects(tokens.sign('login', { contactId: 'c1', jti: 'j1' }, { expiresInSeconds: 60 }), 'privacy')).toMatch(/another purpose/);
+    expect(rejects(tokens.sign('privacy', { requestId: 'pr_abc' }), 'privacy')).toMatch(/expiry/);
+    const later = fixedClock(clock.now() + 15 * 86_400_000);
+    expect(rejects(token, 'privacy', createTokenService([k1], 'k1', later))).toMatch(/expired/);
   });
 
   it('rejects a tampered payload and a tampered signature', () => {

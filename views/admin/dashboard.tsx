@@ -26,6 +26,11 @@ export function DashboardPage(props: { viewer: ConsoleViewer; view: DashboardVie
         <li><span class="kpi">{num.format(v.suppressionsTotal)}</span> suppressions on the list</li>
         <li><span class="kpi">{num.format(unsubTotal)}</span> unsubscribes in the last {v.days.length} days</li>
         <li><span class="kpi">{num.format(v.topics.reduce((n, t) => n + t.subscribed, 0))}</span> subscriptions</li>
+        <li>
+          <a href="/admin/requests?status=overdue" class={v.overdueRequests > 0 ? 'kpi-alert' : undefined}>
+            <span class="kpi">{num.format(v.overdueRequests)}</span> privacy request{v.overdueRequests === 1 ? '' : 's'} overdue
+          </a>
+        </li>
       </ul>
       <div class="grid two">
         <section class="panel">

@@ -7,12 +7,13 @@ export interface ConsoleViewer {
   role: 'admin' | 'privacy' | 'viewer';
   csrf: string;
   /** May this operator change contacts, suppressions, settings? Hides forms they cannot use. */
-  can: { contacts: boolean; suppressions: boolean; settings: boolean };
+  can: { contacts: boolean; requests: boolean; suppressions: boolean; settings: boolean };
 }
 
 const NAV: Array<{ href: string; label: string; key: string }> = [
   { href: '/admin', label: 'Dashboard', key: 'dashboard' },
   { href: '/admin/contacts', label: 'Contacts', key: 'contacts' },
+  { href: '/admin/requests', label: 'Requests', key: 'requests' },
   { href: '/admin/suppressions', label: 'Suppressions', key: 'suppressions' },
   { href: '/admin/ledger', label: 'Ledger', key: 'ledger' },
   { href: '/admin/sessions', label: 'Sessions', key: 'sessions' },

@@ -19,6 +19,7 @@ import { createPgSecretStore } from './stores/secrets.ts';
 import { createPgApiKeyStore } from './stores/api-keys.ts';
 import { createPgAudienceStore } from './stores/audience.ts';
 import { createPgOperatorStore } from './stores/operators.ts';
+import { createPgPrivacyRequestStore } from './stores/privacy-requests.ts';
 import { createPgSuppressionImportStore } from './stores/suppression-imports.ts';
 import { createPgSuppressionBrowseStore } from './stores/suppression-browse.ts';
 import { migratePgAddressForms } from './stores/address-forms.ts';
@@ -55,6 +56,7 @@ export async function openPgStore(url: string, options: { poolSize: number }): P
     audience: createPgAudienceStore(deps),
     operators: createPgOperatorStore(deps),
     consoleStats: createPgConsoleStatsStore(db.orm),
+    privacyRequests: createPgPrivacyRequestStore(deps),
     imports: createPgSuppressionImportStore(deps),
     suppressionBrowse: createPgSuppressionBrowseStore(deps),
     limits: createPgRateLimitStore(db.orm),

@@ -17,3 +17,4 @@ export * from './console-stats.ts';
 export * from './suppression-imports.ts';
 export * from './provider-events.ts';
 export * from './contact-addresses.ts';
+export * from './privacy-requests.ts';

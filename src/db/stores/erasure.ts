@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { iso } from '../../format/time.ts';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
-import { contactAddresses, contacts, pendingEmailChanges, subscriberSessions, subscriptions } from '../schema/index.ts';
+import { contactAddresses, contacts, pendingEmailChanges, privacyRequests, subscriberSessions, subscriptions } from '../schema/index.ts';
 import type { LedgerEventInput, LedgerSync } from './ledger.ts';
 import type { SuppressionSync } from './suppressions.ts';
 import type { WebhookSync } from './webhooks.ts';
@@ -32,6 +32,8 @@ export function createErasureStore(orm: Orm, transact: RunInTransaction, ledger:
         // Signed-in browsers and a pending address change hold the person too: they go with it.
         orm.delete(subscriberSessions).where(eq(subscriberSessions.userId, input.contactId)).run();
         orm.delete(pendingEmailChanges).where(eq(pendingEmailChanges.contactId, input.contactId)).run();
+        // Their privacy requests stay as the record of having answered (GDPR art. 5(2)), without the address.
+        orm.update(privacyRequests).set({ email: null }).where(eq(privacyRequests.contactId, input.contactId)).run();
         // Every address the person had, not only the current one: each key gets the erasure
         // suppression (an old address re-imported is never mailed) and is scrubbed from kept
         // webhook payloads; the history itself goes.

@@ -6,6 +6,7 @@ import { createContactRoutes } from './contacts.tsx';
 import { createDashboardRoutes } from './dashboard.tsx';
 import { createSuppressionRoutes } from './suppressions.tsx';
 import { createLedgerRoutes } from './ledger.tsx';
+import { createRequestRoutes } from './requests.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -23,6 +24,7 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createConsoleAuthRoutes(deps, kit));
   app.route('/', createDashboardRoutes(deps, kit));
   app.route('/', createContactRoutes(deps, kit));
+  app.route('/', createRequestRoutes(deps, kit));
   app.route('/', createSuppressionRoutes(deps, kit));
   app.route('/', createLedgerRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };

@@ -18,3 +18,4 @@ export * from './suppression-imports.ts';
 export * from './provider-events.ts';
 export * from './contact-addresses.ts';
 export * from './coordination.ts';
+export * from './privacy-requests.ts';

@@ -3,7 +3,7 @@ import { iso } from '../../../format/time.ts';
 import type { Store } from '../../store.ts';
 import type { ErasureInput } from '../../stores/erasure.ts';
 import type { PgStoreDeps, PgSuppressionSync, PgWebhookSync } from '../sync.ts';
-import { contactAddresses, contacts, pendingEmailChanges, subscriberSessions, subscriptions } from '../schema/index.ts';
+import { contactAddresses, contacts, pendingEmailChanges, privacyRequests, subscriberSessions, subscriptions } from '../schema/index.ts';
 
 /** The erasure store on PostgreSQL: the same behaviour as src/db/stores/erasure.ts. */
 export function createPgErasureStore(deps: PgStoreDeps, suppressions: PgSuppressionSync, webhooks: PgWebhookSync): Store['erasure'] {
@@ -22,6 +22,8 @@ export function createPgErasureStore(deps: PgStoreDeps, suppressions: PgSuppress
         // Signed-in browsers and a pending address change hold the person too: they go with it.
         await orm.delete(subscriberSessions).where(eq(subscriberSessions.userId, input.contactId));
         await orm.delete(pendingEmailChanges).where(eq(pendingEmailChanges.contactId, input.contactId));
+        // Their privacy requests stay as the record of having answered (art. 5(2)), without the address.
+        await orm.update(privacyRequests).set({ email: null }).where(eq(privacyRequests.contactId, input.contactId));
         // Every address the person had, not only the current one (see the SQLite store).
         const previous = await orm.select({ addressKey: contactAddresses.addressKey }).from(contactAddresses).where(eq(contactAddresses.contactId, input.contactId));
         const keys = [...(input.addressKey ? [input.addressKey] : []), ...previous.map((p) => p.addressKey)];
