@@ -69,6 +69,7 @@ const bench: Bench = {
     mkdirSync('.bench', { recursive: true });
     const server = process.env.OPTBOX_BENCH_DATABASE_URL ? undefined : await startPgServer({ fsync: true });
     const admin = new pg.Client({ connectionString: process.env.OPTBOX_BENCH_DATABASE_URL ?? server!.url });
+    admin.on('error', () => {});
     await admin.connect();
     const name = `optbox_bench_${Date.now()}`;
     await admin.query(`CREATE DATABASE "${name}"`);
@@ -77,6 +78,7 @@ const bench: Bench = {
     const url = u.toString();
     const rt = await openRuntime(testConfig({ databaseUrl: url, databasePoolSize: POOL }), { logger: createLogger('silent') });
     const raw = new pg.Pool({ connectionString: url, max: POOL });
+    raw.on('error', () => {}); // an idle connection cut when the database is dropped at the end
     try {
       const paths = await seed(rt, raw);
       const apiKey = (await createApiKey(rt.core, { name: 'bench' })).key;
