@@ -106,7 +106,13 @@ function tablesOf<T extends SQLiteTable | PgTable>(schema: Record<string, unknow
   return new Map(Object.values(schema).filter(isTable).map((t) => [getTableName(t), t]));
 }
 
-const keysetAfter = (columns: SQL[], after: Row, keys: string[]) => sql`(${sql.join(columns, sql`, `)}) > (${sql.join(keys.map((k) => sql`${after[k]}`), sql`, `)})`;
+/** Primary-key order, and the rows after `after` in it (a row comparison, either engine). */
+function keyset(table: SQLiteTable | PgTable, keys: string[], after: Row | undefined): { order: SQL[]; where: SQL | undefined } {
+  const columns = getTableColumns(table);
+  const keyColumns = keys.map((k) => sql`${columns[k]!}`);
+  const where = after ? sql`(${sql.join(keyColumns, sql`, `)}) > (${sql.join(keys.map((k) => sql`${after[k]}`), sql`, `)})` : undefined;
+  return { order: keys.map((k) => asc(columns[k]!)), where };
+}
 
 async function open(end: CopyEnd): Promise<End> {
   return end.engine === 'sqlite' ? openSqliteEnd(openDatabase(end.path)) : openPgEnd(await openPg(end.url, { poolSize: 2 }));
@@ -119,12 +125,8 @@ function openSqliteEnd(db: Db): End {
     tables,
     primaryKey: pk,
     async page(name, after) {
-      const table = tables.get(name)!;
-      const columns = getTableColumns(table);
-      const keys = pk(name);
-      const keyCols = keys.map((k) => sql`${columns[k]!}`);
-      const q = db.orm.select().from(table).orderBy(...keys.map((k) => asc(columns[k]!))).limit(PAGE);
-      return (after ? q.where(keysetAfter(keyCols, after, keys)) : q).all() as Row[];
+      const { order, where } = keyset(tables.get(name)!, pk(name), after);
+      return db.orm.select().from(tables.get(name)!).where(where).orderBy(...order).limit(PAGE).all() as Row[];
     },
     async count(name) {
       return (db.sqlite.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n;
@@ -154,12 +156,8 @@ function openPgEnd(db: PgDb): End {
     tables,
     primaryKey: pk,
     async page(name, after) {
-      const table = tables.get(name)!;
-      const columns = getTableColumns(table);
-      const keys = pk(name);
-      const keyCols = keys.map((k) => sql`${columns[k]!}`);
-      const q = db.orm.select().from(table).orderBy(...keys.map((k) => asc(columns[k]!))).limit(PAGE);
-      return (await (after ? q.where(keysetAfter(keyCols, after, keys)) : q)) as Row[];
+      const { order, where } = keyset(tables.get(name)!, pk(name), after);
+      return (await db.orm.select().from(tables.get(name)!).where(where).orderBy(...order).limit(PAGE)) as Row[];
     },
     async count(name) {
       return (await db.pool.query<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`)).rows[0]!.n;

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RunInTransaction } from '../write-queue.ts';
 import type { ConsentSync } from './consent.ts';
-import type { LedgerSync } from './ledger.ts';
-import type { SuppressionSync } from './suppressions.ts';
+import type { LedgerEventInput, LedgerSync } from './ledger.ts';
+import type { SuppressionInput, SuppressionSync } from './suppressions.ts';
 
 /** What one piece of provider feedback means for one address. */
 export interface FeedbackAction {
@@ -30,6 +30,26 @@ export interface FeedbackInput {
   detail: Record<string, unknown>;
 }
 
+type FeedbackReason = 'bounce' | 'complaint' | 'unsubscribe';
+
+/** The global suppression a piece of feedback asks for, and its ledger row: one shape for both engines. */
+export function feedbackSuppression(input: FeedbackInput, action: FeedbackAction, reason: FeedbackReason, expiresAt: number | null): { suppression: SuppressionInput; event: LedgerEventInput } {
+  return {
+    suppression: { addressKey: action.addressKey, scope: '*', reason, source: action.source, email: action.contact?.email ?? null, expiresAt },
+    event: {
+      at: input.at,
+      contactId: action.contact?.id ?? null,
+      // An address optbox does not know is named in the ledger only by its keyed hash.
+      addressKey: action.contact ? null : action.addressKey,
+      action: 'suppress',
+      topic: '*',
+      source: action.source,
+      policyVersion: input.policyVersion,
+      detail: { ...input.detail, reason, ...(expiresAt !== null ? { expiresAt } : {}) },
+    },
+  };
+}
+
 export type FeedbackOutcome = { status: 'replayed' } | { status: 'duplicate' } | { status: 'applied'; suppressed: number };
 
 export function createFeedbackStore(sqlite: Database.Database, transact: RunInTransaction, ledger: LedgerSync, suppressions: SuppressionSync, consent: ConsentSync) {
@@ -38,21 +58,10 @@ export function createFeedbackStore(sqlite: Database.Database, transact: RunInTr
   const countSoft = sqlite.prepare<{ key: Buffer; since: number }, { n: number }>('SELECT count(*) AS n FROM soft_bounces WHERE address_key = @key AND at > @since');
   const clearSoft = sqlite.prepare<{ key: Buffer }>('DELETE FROM soft_bounces WHERE address_key = @key');
 
-  function suppressSync(input: FeedbackInput, action: FeedbackAction, reason: 'bounce' | 'complaint' | 'unsubscribe', expiresAt: number | null): boolean {
-    const added = suppressions.addSync({ addressKey: action.addressKey, scope: '*', reason, source: action.source, email: action.contact?.email ?? null, expiresAt }, input.at);
-    if (added) {
-      ledger.appendSync({
-        at: input.at,
-        contactId: action.contact?.id ?? null,
-        // An address optbox does not know is named in the ledger only by its keyed hash.
-        addressKey: action.contact ? null : action.addressKey,
-        action: 'suppress',
-        topic: '*',
-        source: action.source,
-        policyVersion: input.policyVersion,
-        detail: { ...input.detail, reason, ...(expiresAt !== null ? { expiresAt } : {}) },
-      });
-    }
+  function suppressSync(input: FeedbackInput, action: FeedbackAction, reason: FeedbackReason, expiresAt: number | null): boolean {
+    const { suppression, event } = feedbackSuppression(input, action, reason, expiresAt);
+    const added = suppressions.addSync(suppression, input.at);
+    if (added) ledger.appendSync(event);
     return added;
   }
 

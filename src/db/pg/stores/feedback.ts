@@ -1,5 +1,5 @@
 import type { Store } from '../../store.ts';
-import type { FeedbackAction, FeedbackInput, FeedbackOutcome } from '../../stores/feedback.ts';
+import { feedbackSuppression, type FeedbackAction, type FeedbackInput, type FeedbackOutcome } from '../../stores/feedback.ts';
 import type { PgStoreDeps, PgSuppressionSync, PgConsentSync } from '../sync.ts';
 import type { PgUnit } from '../unit.ts';
 
@@ -19,20 +19,9 @@ export function createPgFeedbackStore(deps: PgStoreDeps, suppressions: PgSuppres
   const firstSeen = async (unit: PgUnit, provider: string, id: string, at: number) => (await unit.query(SEEN, [provider, id, at])).length > 0;
 
   async function suppress(unit: PgUnit, input: FeedbackInput, action: FeedbackAction, reason: 'bounce' | 'complaint' | 'unsubscribe', expiresAt: number | null): Promise<boolean> {
-    const added = await suppressions.add(unit, { addressKey: action.addressKey, scope: '*', reason, source: action.source, email: action.contact?.email ?? null, expiresAt }, input.at);
-    if (added) {
-      unit.appendLedger({
-        at: input.at,
-        contactId: action.contact?.id ?? null,
-        // An address optbox does not know is named in the ledger only by its keyed hash.
-        addressKey: action.contact ? null : action.addressKey,
-        action: 'suppress',
-        topic: '*',
-        source: action.source,
-        policyVersion: input.policyVersion,
-        detail: { ...input.detail, reason, ...(expiresAt !== null ? { expiresAt } : {}) },
-      });
-    }
+    const { suppression, event } = feedbackSuppression(input, action, reason, expiresAt);
+    const added = await suppressions.add(unit, suppression, input.at);
+    if (added) unit.appendLedger(event);
     return added;
   }
 
