@@ -16,6 +16,7 @@ const NAV: Array<{ href: string; label: string; key: string }> = [
   { href: '/admin/requests', label: 'Requests', key: 'requests' },
   { href: '/admin/suppressions', label: 'Suppressions', key: 'suppressions' },
   { href: '/admin/ledger', label: 'Ledger', key: 'ledger' },
+  { href: '/admin/settings', label: 'Settings', key: 'settings' },
   { href: '/admin/sessions', label: 'Sessions', key: 'sessions' },
 ];
 

@@ -7,6 +7,7 @@ import { createDashboardRoutes } from './dashboard.tsx';
 import { createSuppressionRoutes } from './suppressions.tsx';
 import { createLedgerRoutes } from './ledger.tsx';
 import { createRequestRoutes } from './requests.tsx';
+import { createSettingsRoutes } from './settings.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -27,5 +28,6 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createRequestRoutes(deps, kit));
   app.route('/', createSuppressionRoutes(deps, kit));
   app.route('/', createLedgerRoutes(deps, kit));
+  app.route('/', createSettingsRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }
