@@ -202,7 +202,7 @@ export const commands: Readonly<Record<string, Command>> = {
     async run(deps, _values, args, print) {
       if (arg(args, 0, 'subcommand') !== 'rotate') throw invalidInput('subcommand', 'expected rotate');
       const key = await rotateSigningKey(deps.core);
-      print(`added signing key ${key.kid}; restart the server to sign with it${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
+      print(`added signing key ${key.kid}; servers on PostgreSQL sign with it within a moment, a server on SQLite after a restart${deps.config.secret ? ' (OPTBOX_SECRET is set and stays the active key while it is)' : ''}`);
     },
   },
 

@@ -1,13 +1,15 @@
 import type { Store } from '../db/store.ts';
 import type { AddressKeyer } from './address-key.ts';
 import type { Clock } from './clock.ts';
-import type { TokenService } from './tokens.ts';
+import type { SigningKeyRing, TokenService } from './tokens.ts';
 
 /** What every core verb may use. Built once by createCore; tests build it over a fresh database. */
 export interface CoreDeps {
   store: Store;
   clock: Clock;
   tokens: TokenService;
+  /** The link signing keys behind `tokens`: OPTBOX_SECRET's kid, and reloading them after a rotation. */
+  signingKeys: SigningKeyRing;
   /** HMAC of a normalized address: the suppression key. */
   addressKey: AddressKeyer;
   /** Keyed, truncated hash for evidence (IP, user agent) kept in the ledger. */

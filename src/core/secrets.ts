@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SecretStore } from '../db/stores/secrets.ts';
+import type { SecretStore, StoredKey } from '../db/stores/secrets.ts';
 import type { CoreDeps } from './deps.ts';
-import type { SigningKey } from './tokens.ts';
+import type { SigningKey, SigningKeyRing, TokenService } from './tokens.ts';
 
 export interface InstallationSecrets {
   signingKeys: SigningKey[];
@@ -39,20 +39,46 @@ export async function loadSecrets(store: SecretStore, env: { secret?: string | u
   // Without OPTBOX_SECRET, a key is generated once: instances starting together on one shared
   // database all end up with the one that was stored first.
   const stored = env.secret ? await store.signingKeys() : await store.signingKeysOr(newSigningKey(now));
-  const signingKeys: SigningKey[] = stored.map((k) => ({ kid: k.kid, secret: k.secret }));
-  let activeKid: string;
-  if (env.secret) {
-    activeKid = 'e' + createHash('sha256').update(env.secret).digest('base64url').slice(0, 7);
-    signingKeys.unshift({ kid: activeKid, secret: Buffer.from(env.secret, 'utf8') });
-  } else {
-    activeKid = signingKeys[0]!.kid;
-  }
-  return { signingKeys, activeKid, pepper };
+  return { ...keyRingOf(stored, env.secret), pepper };
 }
 
-const newSigningKey = (now: number) => ({ kid: 'k' + randomBytes(6).toString('base64url'), secret: randomBytes(32), createdAt: now });
+/** The kid links signed with OPTBOX_SECRET carry (a hash of it: the secret itself is never in a link). */
+export const environmentKid = (secret: string) => 'e' + createHash('sha256').update(secret).digest('base64url').slice(0, 7);
 
-/** Key rotation (the CLI): a new random key that becomes the active one at the next start; old ones keep verifying. */
+/**
+ * The key ring from the stored keys (newest first): OPTBOX_SECRET, when set, signs and the
+ * stored keys only verify; otherwise the newest stored key signs.
+ */
+export function keyRingOf(stored: StoredKey[], secret: string | undefined): { signingKeys: SigningKey[]; activeKid: string } {
+  const signingKeys: SigningKey[] = stored.map((k) => ({ kid: k.kid, secret: k.secret }));
+  if (!secret) return { signingKeys, activeKid: signingKeys[0]!.kid };
+  const activeKid = environmentKid(secret);
+  return { signingKeys: [{ kid: activeKid, secret: Buffer.from(secret, 'utf8') }, ...signingKeys], activeKid };
+}
+
+export function createSigningKeyRing(store: SecretStore, tokens: TokenService, env: { secret?: string | undefined }): SigningKeyRing {
+  const ring: SigningKeyRing = {
+    environmentKid: env.secret ? environmentKid(env.secret) : null,
+    async reload() {
+      const stored = await store.signingKeys();
+      // Never an empty ring: the newest key is never deleted, so this is only a read racing a start.
+      if (stored.length === 0 && !env.secret) return;
+      const { signingKeys, activeKid } = keyRingOf(stored, env.secret);
+      tokens.useKeys(signingKeys, activeKid);
+    },
+  };
+  // Another instance rotated or retired a key (PostgreSQL; a no-op on SQLite, one process).
+  store.watchSigningKeys(() => ring.reload());
+  return ring;
+}
+
+export const newSigningKey = (now: number): StoredKey => ({ kid: 'k' + randomBytes(6).toString('base64url'), secret: randomBytes(32), createdAt: now });
+
+/**
+ * Key rotation (the CLI): a new random key that becomes the active one at the next start (on
+ * PostgreSQL running instances see the change and switch at once); old ones keep verifying.
+ * The console's "rotate now" is rotateSigningKeyNow (core/signing-keys.ts).
+ */
 export async function rotateSigningKey(deps: CoreDeps): Promise<SigningKey> {
   const key = newSigningKey(deps.clock.now());
   await deps.store.secrets.addSigningKey(key);

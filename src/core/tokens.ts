@@ -61,10 +61,25 @@ export interface SigningKey {
   secret: Buffer;
 }
 
+/** The key ring of a running instance (built in secrets.ts): which kid OPTBOX_SECRET signs under, and reading the stored keys again. */
+export interface SigningKeyRing {
+  /** The kid of OPTBOX_SECRET when it is set (it then signs every new link), else null. */
+  environmentKid: string | null;
+  /** Read the stored keys and hand them to the token service (after a rotation, here or elsewhere). */
+  reload(): Promise<void>;
+}
+
 export interface TokenService {
   sign<P extends Purpose>(purpose: P, claims: ClaimsOf[P], options?: { expiresInSeconds?: number }): string;
   /** Verify a token for one purpose or throw invalid_link. */
   verify<P extends Purpose>(token: string, purpose: P): ClaimsOf[P] & { exp?: number };
+  /** The kid new links are signed with. */
+  activeKid(): string;
+  /**
+   * Replace the key ring (a rotation or a retired key, here or on another instance): new links
+   * are signed with `activeKid` from now on; a link verifies while its key is in `keys`.
+   */
+  useKeys(keys: SigningKey[], activeKid: string): void;
 }
 
 interface Payload {
@@ -78,13 +93,25 @@ interface Payload {
   exp?: number;
 }
 
-export function createTokenService(keys: SigningKey[], activeKid: string, clock: Clock): TokenService {
+/** The keys as KeyObjects, by kid, and the one that signs. */
+interface KeyRing {
+  byKid: Map<string, KeyObject>;
+  active: KeyObject;
+  header: { alg: 'HS256'; kid: string };
+}
+
+function keyRing(keys: SigningKey[], activeKid: string): KeyRing {
   // KeyObjects, made once: handing jsonwebtoken a Buffer makes it try to parse the bytes as an
   // asymmetric key on every call, which is ~40× slower than the HMAC itself.
-  const ring = new Map<string, KeyObject>(keys.map((k) => [k.kid, createSecretKey(k.secret)]));
-  const active = ring.get(activeKid);
+  const byKid = new Map<string, KeyObject>(keys.map((k) => [k.kid, createSecretKey(k.secret)]));
+  const active = byKid.get(activeKid);
   if (!active) throw new Error(`active signing key ${activeKid} is not in the key ring`);
-  const header = { alg: 'HS256' as const, kid: activeKid };
+  return { byKid, active, header: { alg: 'HS256', kid: activeKid } };
+}
+
+export function createTokenService(keys: SigningKey[], activeKid: string, clock: Clock): TokenService {
+  // The ring is this service's own state, swapped whole (never edited in place) by useKeys.
+  let ring = keyRing(keys, activeKid);
 
   function toPayload(purpose: Purpose, claims: AnyClaims): Payload {
     const payload: Payload = { p: PURPOSE_CODE[purpose], s: 'requestId' in claims ? claims.requestId : claims.contactId };
@@ -100,7 +127,7 @@ export function createTokenService(keys: SigningKey[], activeKid: string, clock:
       const payload = toPayload(purpose, claims);
       if (purpose !== 'unsub') payload.i = Math.floor(clock.now() / 1000);
       if (options.expiresInSeconds !== undefined) payload.exp = Math.floor(clock.now() / 1000) + options.expiresInSeconds;
-      return jwt.sign(payload, active, { algorithm: 'HS256', header, noTimestamp: true });
+      return jwt.sign(payload, ring.active, { algorithm: 'HS256', header: ring.header, noTimestamp: true });
     },
 
     verify(token, purpose) {
@@ -109,10 +136,11 @@ export function createTokenService(keys: SigningKey[], activeKid: string, clock:
       let failure: string | undefined;
       // With a key callback jsonwebtoken looks the key up by `kid`; the callback answers at once,
       // so the whole verification still runs synchronously.
+      const { byKid } = ring;
       jwt.verify(
         token,
         (hdr, done) => {
-          const key = hdr.kid ? ring.get(hdr.kid) : undefined;
+          const key = hdr.kid ? byKid.get(hdr.kid) : undefined;
           if (key) done(null, key);
           else done(new Error('unknown signing key'));
         },
@@ -128,6 +156,12 @@ export function createTokenService(keys: SigningKey[], activeKid: string, clock:
       if (typeof payload.s !== 'string' || payload.s.length === 0) throw invalidLink('token names no contact');
       // claimsOf reads the claims of exactly this purpose.
       return { ...claimsOf(purpose, payload), exp: payload.exp } as never;
+    },
+
+    activeKid: () => ring.header.kid,
+
+    useKeys(keys, activeKid) {
+      ring = keyRing(keys, activeKid);
     },
   };
 }

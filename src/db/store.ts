@@ -62,7 +62,7 @@ export function createStore(db: Db) {
     sessions: createSessionStore(db.orm, transact, ledger.sync, suppressions.sync),
     webhooks: webhooks.store,
     ledger: ledger.store,
-    secrets: createSecretStore(db.orm),
+    secrets: createSecretStore(db.orm, transact),
     apiKeys: createApiKeyStore(db.orm, transact, version),
     audience: createAudienceStore(db.sqlite),
     operators: createOperatorStore(db.orm, transact),

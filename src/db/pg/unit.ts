@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as schema from './schema/index.ts';
 import type { LedgerEventInput } from '../stores/ledger.ts';
+import type { CachedTable } from './versions.ts';
 
 /** What a unit of work may do: statements on its transaction, and ledger rows appended at commit. */
 export interface PgUnit {
@@ -10,8 +11,8 @@ export interface PgUnit {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** Append a row to the consent ledger when the unit commits (see appendLedger below). */
   appendLedger(event: LedgerEventInput): void;
-  /** Mark a cached table (topics, API keys) changed, so every instance reloads it. */
-  changed(table: 'topics' | 'api_keys'): void;
+  /** Mark a cached table (topics, API keys, signing keys) changed, so every instance reloads it. */
+  changed(table: CachedTable): void;
 }
 
 export type PgTransact = <T>(work: (unit: PgUnit) => Promise<T>) => Promise<T>;
@@ -55,7 +56,7 @@ export function createPgWriteQueue(pool: pg.Pool, appendLedger: LedgerAppender, 
       try {
         await client.query('BEGIN');
         const events: LedgerEventInput[] = [];
-        const tables = new Set<'topics' | 'api_keys'>();
+        const tables = new Set<CachedTable>();
         const unit: PgUnit = {
           orm: drizzle(client, { schema }),
           query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
@@ -65,7 +66,8 @@ export function createPgWriteQueue(pool: pg.Pool, appendLedger: LedgerAppender, 
         const results: unknown[] = [];
         for (const p of group) results.push(await p.work(unit));
         if (events.length > 0) await appendLedger(unit.query, events);
-        for (const table of tables) await client.query('UPDATE change_versions SET version = version + 1 WHERE name = $1', [table]);
+        // An upsert: a table cached after the first migration has no row until its first change.
+        for (const table of tables) await client.query('INSERT INTO change_versions (name, version) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET version = change_versions.version + 1', [table]);
         await client.query('COMMIT');
         return results;
       } catch (error) {

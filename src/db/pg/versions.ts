@@ -1,6 +1,7 @@
 import type pg from 'pg';
 
-export type CachedTable = 'topics' | 'api_keys';
+/** Tables each instance holds in memory; 'signing_keys' is the key ring of src/core/tokens.ts. */
+export type CachedTable = 'topics' | 'api_keys' | 'signing_keys';
 
 /**
  * How each instance learns that another one changed a cached table: the change bumps the
@@ -14,6 +15,7 @@ export function createChangeVersions(pool: pg.Pool, options: { pollMs?: number }
   const listeners = new Set<(table: CachedTable) => void>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let polled = false;
 
   async function poll(): Promise<void> {
     try {
@@ -21,8 +23,10 @@ export function createChangeVersions(pool: pg.Pool, options: { pollMs?: number }
       for (const row of rows) {
         const before = seen.get(row.name);
         seen.set(row.name, row.version);
-        if (before !== undefined && before !== row.version) for (const listener of listeners) listener(row.name);
+        // A row that appears after the first poll is a change too (its table's first one).
+        if (before !== row.version && (polled || before !== undefined)) for (const listener of listeners) listener(row.name);
       }
+      polled = true;
     } catch {
       // The database is away for a moment: keep the caches, try again at the next tick.
     }

@@ -9,6 +9,7 @@ import { createLedgerRoutes } from './ledger.tsx';
 import { createRequestRoutes } from './requests.tsx';
 import { createSettingsRoutes } from './settings.tsx';
 import { createApiKeySettingsRoutes } from './settings-api-keys.tsx';
+import { createSigningKeySettingsRoutes } from './settings-signing-keys.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -31,5 +32,6 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createLedgerRoutes(deps, kit));
   app.route('/', createSettingsRoutes(deps, kit));
   app.route('/', createApiKeySettingsRoutes(deps, kit));
+  app.route('/', createSigningKeySettingsRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }
