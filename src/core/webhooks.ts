@@ -105,3 +105,21 @@ export async function webhookDeliveries(deps: CoreDeps, input: { endpointId: str
   const rows = await deps.store.webhooks.deliveries(input.endpointId, { before: input.before, limit: input.limit + 1 });
   return { deliveries: rows.slice(0, input.limit), more: rows.length > input.limit };
 }
+
+/**
+ * "Retry now" for one delivery that failed or was given up: its next attempt is due now, and the
+ * worker sends it at its next turn (on PostgreSQL the claim gives it to exactly one instance).
+ * not_found for a delivery that is not this endpoint's; conflict when there is nothing to retry.
+ */
+export async function retryWebhookDelivery(deps: CoreDeps, input: { endpointId: string; deliveryId: number }): Promise<void> {
+  const outcome = await deps.store.webhooks.retryDelivery(input.endpointId, input.deliveryId, deps.clock.now());
+  if (outcome === 'unknown') throw notFound('webhook delivery');
+  if (outcome === 'nothing to retry') throw new OptboxError('conflict', 'this delivery has not failed: it was delivered, or its first attempt is still to come');
+}
+
+/** "Retry now" for a failing or paused endpoint: the pause ends and what waits for a later try is due now. */
+export async function retryWebhookEndpoint(deps: CoreDeps, endpointId: string): Promise<void> {
+  const outcome = await deps.store.webhooks.retryEndpoint(endpointId, deps.clock.now());
+  if (outcome === 'unknown') throw notFound('webhook endpoint');
+  if (outcome === 'nothing to retry') throw new OptboxError('conflict', 'this endpoint is neither failing nor paused');
+}

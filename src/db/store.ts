@@ -27,7 +27,7 @@ export type { AudienceRow } from './stores/audience.ts';
 export type { OperatorRole, AuditInput } from './stores/operators.ts';
 export type { DashboardCounts } from './stores/console-stats.ts';
 export type { BrowseFilter } from './stores/suppression-browse.ts';
-export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits } from './stores/webhooks.ts';
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits, type RetryOutcome } from './stores/webhooks.ts';
 export type { LedgerHead, LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
 export type { RetentionCounts } from './stores/ops.ts';

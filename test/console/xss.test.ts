@@ -4,6 +4,8 @@ import { createTopic } from '../../src/core/topics.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { logPrivacyRequest } from '../../src/core/privacy-requests.ts';
 import { consoleGet, consolePost, signedInOperator } from '../helpers/console.ts';
+import { createApiKey } from '../../src/core/api-keys.ts';
+import { createWebhookEndpoint } from '../../src/core/webhooks.ts';
 
 /**
  * Stored XSS: names an outsider can choose (external id through the API, a campaign in a link,
@@ -70,5 +72,25 @@ describe('stored XSS', () => {
     const html = await refused.text();
     expect(html).not.toMatch(/<script>alert|<img src=x/i);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('API key names, webhook URLs and descriptions, and the key that made an endpoint render inert on the settings pages', async () => {
+    const admin = await signedInOperator(t, 'admin');
+    await createApiKey(t.core, { name: SCRIPT });
+    const hook = await createWebhookEndpoint(t.core, { url: `https://example.com/"><svg onload=alert(1)>`, events: ['suppression.created'], description: IMG, actor: `apikey:${SVG}`, apiKeyId: null, limits: { perKey: 10, total: 100 } });
+    for (const path of ['/admin/settings/api-keys', '/admin/settings/webhooks', `/admin/settings/webhooks/${hook.id}`, '/admin/settings/signing-keys']) {
+      const res = await consoleGet(t, path, admin.cookie);
+      expect(res.status, path).toBe(200);
+      const html = await res.text();
+      expect(html, path).not.toMatch(/<script|<img src=x|<svg onload/i);
+    }
+    expect(await (await consoleGet(t, '/admin/settings/api-keys', admin.cookie)).text()).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const hooks = await (await consoleGet(t, '/admin/settings/webhooks', admin.cookie)).text();
+    expect(hooks).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(hooks).toContain('&lt;svg onload=alert(1)&gt;');
+    // A refused form shows what was typed, escaped.
+    const refused = await consolePost(t, '/admin/settings/webhooks', admin.cookie, { _csrf: admin.csrf, url: IMG, description: SCRIPT });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).not.toMatch(/<script>alert|<img src=x/i);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { iso } from '../../format/time.ts';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
@@ -48,6 +48,9 @@ export interface AttemptOutcome {
   /** After a failure: leave the whole endpoint alone until then. */
   endpointPausedUntil: number | null;
 }
+
+/** What "retry now" did: made attempts due now, or found nothing to retry (delivered, not tried yet, endpoint healthy). */
+export type RetryOutcome = 'retried' | 'nothing to retry' | 'unknown';
 
 /** How many webhook endpoints may exist, per API key and in all. */
 export interface EndpointLimits {
@@ -179,6 +182,42 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
             )
             .where(eq(webhookEndpoints.id, sql`(SELECT endpoint_id FROM webhook_deliveries WHERE id = ${outcome.deliveryId})`))
             .run();
+        });
+      },
+
+      /**
+       * "Retry now" for one delivery that failed: one given up (`failed`) or one waiting for its
+       * next try after a failed attempt. It becomes due now and its endpoint's pause ends, so
+       * the worker's next turn sends it (a failing endpoint sends one delivery per turn, the
+       * oldest due, as ever). A given-up delivery gets one more attempt.
+       */
+      retryDelivery(endpointId: string, deliveryId: number, now: number): Promise<RetryOutcome> {
+        return transact(() => {
+          const row = orm.select({ state: webhookDeliveries.state, attempts: webhookDeliveries.attempts }).from(webhookDeliveries).where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId))).get();
+          if (!row) return 'unknown';
+          if (!(row.state === 'failed' || (row.state === 'pending' && row.attempts > 0))) return 'nothing to retry';
+          orm.update(webhookDeliveries).set({ state: 'pending', nextAttemptAt: now }).where(eq(webhookDeliveries.id, deliveryId)).run();
+          orm.update(webhookEndpoints).set({ pausedUntil: null }).where(eq(webhookEndpoints.id, endpointId)).run();
+          return 'retried';
+        });
+      },
+
+      /**
+       * "Retry now" for a failing or paused endpoint: its pause ends and every delivery waiting
+       * for a later try becomes due now (given-up ones stay given up: retry those one by one).
+       */
+      retryEndpoint(endpointId: string, now: number): Promise<RetryOutcome> {
+        return transact(() => {
+          const endpoint = orm.select({ failingSince: webhookEndpoints.failingSince, pausedUntil: webhookEndpoints.pausedUntil }).from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId)).get();
+          if (!endpoint) return 'unknown';
+          if (endpoint.failingSince === null && (endpoint.pausedUntil ?? 0) <= now) return 'nothing to retry';
+          orm.update(webhookEndpoints).set({ pausedUntil: null }).where(eq(webhookEndpoints.id, endpointId)).run();
+          orm
+            .update(webhookDeliveries)
+            .set({ nextAttemptAt: now })
+            .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.state, 'pending'), gt(webhookDeliveries.nextAttemptAt, now)))
+            .run();
+          return 'retried';
         });
       },
 

@@ -10,6 +10,7 @@ import { createRequestRoutes } from './requests.tsx';
 import { createSettingsRoutes } from './settings.tsx';
 import { createApiKeySettingsRoutes } from './settings-api-keys.tsx';
 import { createSigningKeySettingsRoutes } from './settings-signing-keys.tsx';
+import { createWebhookSettingsRoutes } from './settings-webhooks.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -33,5 +34,6 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createSettingsRoutes(deps, kit));
   app.route('/', createApiKeySettingsRoutes(deps, kit));
   app.route('/', createSigningKeySettingsRoutes(deps, kit));
+  app.route('/', createWebhookSettingsRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }

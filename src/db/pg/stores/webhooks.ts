@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { iso } from '../../../format/time.ts';
 import type { Store } from '../../store.ts';
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../../schema/index.ts';
-import type { AttemptOutcome, DueDelivery, EmitInput, EndpointLimits } from '../../stores/webhooks.ts';
+import type { AttemptOutcome, DueDelivery, EmitInput, EndpointLimits, RetryOutcome } from '../../stores/webhooks.ts';
 import type { PgStoreDeps, PgWebhookSync } from '../sync.ts';
 import type { PgUnit } from '../unit.ts';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from '../schema/index.ts';
@@ -183,6 +183,38 @@ export function createPgWebhookStore(deps: PgStoreDeps): { sync: PgWebhookSync; 
                   },
             )
             .where(eq(webhookEndpoints.id, delivery.endpointId));
+        });
+      },
+
+      /**
+       * As on SQLite. The row is locked for the change; the worker's claim (`due`) then takes it
+       * on exactly one instance. One race stays: pressed while this very delivery is being sent
+       * (leased to an instance), it may go out once more under the same `webhook-id`, which
+       * delivery at least once allows and receivers de-duplicate on.
+       */
+      retryDelivery(endpointId: string, deliveryId: number, now: number): Promise<RetryOutcome> {
+        return transact(async (unit) => {
+          const [row] = await unit.query<{ state: string; attempts: number }>('SELECT state, attempts FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2 FOR NO KEY UPDATE', [deliveryId, endpointId]);
+          if (!row) return 'unknown';
+          if (!(row.state === 'failed' || (row.state === 'pending' && row.attempts > 0))) return 'nothing to retry';
+          await unit.query("UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $2 WHERE id = $1", [deliveryId, now]);
+          await unit.query('UPDATE webhook_endpoints SET paused_until = NULL WHERE id = $1', [endpointId]);
+          return 'retried';
+        });
+      },
+
+      /** As on SQLite, with the endpoint's row locked for the change (the claim skips it meanwhile). */
+      retryEndpoint(endpointId: string, now: number): Promise<RetryOutcome> {
+        return transact(async (unit) => {
+          const [endpoint] = await unit.query<{ failingSince: number | null; pausedUntil: number | null }>(
+            'SELECT failing_since AS "failingSince", paused_until AS "pausedUntil" FROM webhook_endpoints WHERE id = $1 FOR NO KEY UPDATE',
+            [endpointId],
+          );
+          if (!endpoint) return 'unknown';
+          if (endpoint.failingSince === null && (endpoint.pausedUntil ?? 0) <= now) return 'nothing to retry';
+          await unit.query('UPDATE webhook_endpoints SET paused_until = NULL WHERE id = $1', [endpointId]);
+          await unit.query("UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE endpoint_id = $1 AND state = 'pending' AND next_attempt_at > $2", [endpointId, now]);
+          return 'retried';
         });
       },
 
