@@ -80,7 +80,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
             </table>
           </div>
         )}
-        <p class="muted small">Revoking takes effect at once: the next request with the key gets 401. Webhook endpoints a key registered stay until removed on the Webhooks page.</p>
+        <p class="muted small">Revoking takes effect at once: the next request with the key gets 401 (on other optbox instances on the same PostgreSQL within a moment). Webhook endpoints a key registered stay until removed on the Webhooks page.</p>
       </section>
       {viewer.can.settings ? (
         <section class="panel">

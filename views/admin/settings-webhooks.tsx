@@ -194,7 +194,7 @@ export function WebhookEndpointPage(props: WebhookEndpointPageProps) {
                         {retryable(d) ? (
                           <form method="post" action={`${base}/deliveries/${d.id}/retry`} class="inline-form">
                             <Csrf viewer={viewer} />
-                            <button type="submit" class="small secondary" aria-label={`Retry delivery ${d.id} (${d.type}) now`}>Retry now</button>
+                            <button type="submit" class="small secondary" aria-label={`Retry now: delivery ${d.id} (${d.type})`}>Retry now</button>
                           </form>
                         ) : null}
                       </td>
