@@ -83,7 +83,7 @@ describe.skipIf(!hasChromium)('console settings: API keys, webhooks, signing key
     expect(html).not.toContain(key);
     expect(await p.getByLabel('The key', { exact: true }).count()).toBe(0);
 
-    await p.getByRole('button', { name: /Revoke the key newsletter pipeline/ }).click();
+    await p.getByRole('button', { name: /^Revoke: the key newsletter pipeline/ }).click();
     await expect(p.getByRole('status').first().textContent()).resolves.toContain('revoked');
     const refused = await check(key);
     expect(refused.status).toBe(401);

@@ -1,5 +1,6 @@
 import type { ApiKeyRow } from '../../src/db/store.ts';
 import { ConsoleLayout, Csrf, Notice, When, type ConsoleViewer } from './layout.tsx';
+import { Choices, RowAction, SecretOnce } from './settings-parts.tsx';
 
 /** What each scope lets a key do, in the words of the API reference. */
 export const SCOPE_LABELS: Record<string, string> = {
@@ -38,14 +39,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
       <p class="muted">The sending pipeline and marketing tools call the API with a key (<code>Authorization: Bearer obx_…</code>). optbox keeps only a hash of each key: a key is shown once, when it is made.</p>
       <Notice text={props.notice} />
       {created ? (
-        <section class="panel" aria-labelledby="new-key">
-          <h2 id="new-key">New key “{created.name}”</h2>
-          <p class="notice ok" role="status">Copy this key now: it is shown only this once. Anyone who has it can use the API with its scopes.</p>
-          <div class="field">
-            <label for="new-key-value">The key</label>
-            <input id="new-key-value" type="text" readonly value={created.key} autocomplete="off" spellcheck={false} />
-          </div>
-        </section>
+        <SecretOnce id="new-key-value" heading={`New key “${created.name}”`} label="The key" value={created.key} what="this key (anyone who has it can use the API with its scopes)" />
       ) : null}
       <section class="panel">
         <h2>Keys</h2>
@@ -66,12 +60,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
                     <td>{k.revokedAt === null ? <span class="muted">no</span> : <When at={k.revokedAt} />}</td>
                     {viewer.can.settings ? (
                       <td>
-                        {k.revokedAt === null ? (
-                          <form method="post" action={`/admin/settings/api-keys/${encodeURIComponent(k.id)}/revoke`} class="inline-form">
-                            <Csrf viewer={viewer} />
-                            <button type="submit" class="small danger" aria-label={`Revoke the key ${k.name} (${k.prefix}…)`}>Revoke</button>
-                          </form>
-                        ) : null}
+                        {k.revokedAt === null ? <RowAction viewer={viewer} action={`/admin/settings/api-keys/${encodeURIComponent(k.id)}/revoke`} text="Revoke" name={`the key ${k.name} (${k.prefix}…)`} kind="danger" /> : null}
                       </td>
                     ) : null}
                   </tr>
@@ -92,19 +81,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
               <label for="name">Name (who uses it, e.g. “newsletter pipeline”)</label>
               <input id="name" name="name" type="text" required maxlength={100} autocomplete="off" value={v?.name ?? ''} />
             </div>
-            <fieldset>
-              <legend>Scopes: what the key may do</legend>
-              <ul class="checks">
-                {props.scopes.map((s) => (
-                  <li>
-                    <label class="check">
-                      <input type="checkbox" name="scopes" value={s} checked={v ? v.scopes.includes(s) : false} />
-                      <span><code>{s}</code> {SCOPE_LABELS[s] ?? ''}</span>
-                    </label>
-                  </li>
-                ))}
-              </ul>
-            </fieldset>
+            <Choices legend="Scopes: what the key may do" name="scopes" options={props.scopes} labels={SCOPE_LABELS} checked={v?.scopes ?? []} />
             <button type="submit" class="primary">Create key</button>
           </form>
         </section>

@@ -1,5 +1,6 @@
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../../src/db/store.ts';
 import { ConsoleLayout, Csrf, Notice, When, type ConsoleViewer } from './layout.tsx';
+import { Choices, RowAction, SecretOnce } from './settings-parts.tsx';
 
 const BASE = '/admin/settings/webhooks';
 const pathOf = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
@@ -59,15 +60,9 @@ export function WebhooksPage(props: WebhooksPageProps) {
       </p>
       <Notice text={props.notice} />
       {created ? (
-        <section class="panel" aria-labelledby="new-endpoint">
-          <h2 id="new-endpoint">Endpoint registered</h2>
-          <p class="notice ok" role="status">Copy the signing secret now: it is shown only this once. The receiver checks each delivery’s signature with it.</p>
-          <div class="field">
-            <label for="new-secret">Signing secret for <span class="break">{created.url}</span></label>
-            <input id="new-secret" type="text" readonly value={created.secret} autocomplete="off" spellcheck={false} />
-          </div>
+        <SecretOnce id="new-secret" heading="Endpoint registered" label={`Signing secret for ${created.url}`} value={created.secret} what="the signing secret (the receiver checks each delivery’s signature with it)">
           <p><a href={pathOf(created.id)}>Open its delivery log</a></p>
-        </section>
+        </SecretOnce>
       ) : null}
       <section class="panel">
         <h2>Endpoints</h2>
@@ -102,19 +97,7 @@ export function WebhooksPage(props: WebhooksPageProps) {
               <label for="url">URL that receives the POSTs (https://…)</label>
               <input id="url" name="url" type="url" required maxlength={2000} autocomplete="off" value={v?.url ?? ''} />
             </div>
-            <fieldset>
-              <legend>Events to send</legend>
-              <ul class="checks">
-                {props.events.map((e) => (
-                  <li>
-                    <label class="check">
-                      <input type="checkbox" name="events" value={e} checked={v ? v.events.includes(e) : false} />
-                      <span><code>{e}</code> {EVENT_LABELS[e] ?? ''}</span>
-                    </label>
-                  </li>
-                ))}
-              </ul>
-            </fieldset>
+            <Choices legend="Events to send" name="events" options={props.events} labels={EVENT_LABELS} checked={v?.events ?? []} />
             <div class="field">
               <label for="description">Description (optional: what it feeds)</label>
               <input id="description" name="description" type="text" maxlength={500} autocomplete="off" value={v?.description ?? ''} />
@@ -191,12 +174,7 @@ export function WebhookEndpointPage(props: WebhookEndpointPageProps) {
                     <td><When at={d.createdAt} /></td>
                     {act ? (
                       <td>
-                        {retryable(d) ? (
-                          <form method="post" action={`${base}/deliveries/${d.id}/retry`} class="inline-form">
-                            <Csrf viewer={viewer} />
-                            <button type="submit" class="small secondary" aria-label={`Retry now: delivery ${d.id} (${d.type})`}>Retry now</button>
-                          </form>
-                        ) : null}
+                        {retryable(d) ? <RowAction viewer={viewer} action={`${base}/deliveries/${d.id}/retry`} text="Retry now" name={`delivery ${d.id} (${d.type})`} kind="secondary" /> : null}
                       </td>
                     ) : null}
                   </tr>
