@@ -83,6 +83,23 @@ describe('link tokens', () => {
     expect(jwt.decode(rotated.sign('unsub', unsub), { complete: true })!.header.kid).toBe('k2');
   });
 
+  it('a running service takes a new key ring whole: signs with its active key, verifies only its keys', () => {
+    const service = createTokenService([k1], 'k1', clock);
+    const old = service.sign('unsub', unsub);
+    service.useKeys([k2, k1], 'k2');
+    expect(service.activeKid()).toBe('k2');
+    const fresh = service.sign('unsub', unsub);
+    expect(jwt.decode(fresh, { complete: true })!.header.kid).toBe('k2');
+    expect(service.verify(old, 'unsub').contactId).toBe('c123');
+    // k1 retired: its links are refused, the new ones still pass.
+    service.useKeys([k2], 'k2');
+    expect(rejects(old, 'unsub', service)).toMatch(/invalid signature/);
+    expect(service.verify(fresh, 'unsub').contactId).toBe('c123');
+    // A ring without its active key is a programming error, refused before anything changes.
+    expect(() => service.useKeys([k1], 'k2')).toThrow(/not in the key ring/);
+    expect(service.activeKid()).toBe('k2');
+  });
+
   it('login tokens need an expiry and an id', () => {
     const login = tokens.sign('login', { contactId: 'c1', jti: 'j1' }, { expiresInSeconds: 1800 });
     expect(tokens.verify(login, 'login')).toMatchObject({ contactId: 'c1', jti: 'j1' });
