@@ -31,7 +31,7 @@ const bench: Bench = {
       const config = testConfig({ databasePath: path, publicUrl: 'https://optbox.test' });
       let runtime = await openRuntime(config, { logger: createLogger('silent') });
       const keyOf = runtime.core.addressKey;
-      runtime.close();
+      await runtime.close();
       const db = openDatabase(path);
       let t = performance.now();
       seedSuppressions(db, ROWS, keyOf, now - 120 * DAY);
@@ -63,7 +63,7 @@ const bench: Bench = {
         if (i >= 5) times.push(performance.now() - start);
         bytes = html.length;
       }
-      runtime.close();
+      await runtime.close();
       times.sort((a, b) => a - b);
       const median = times[Math.floor(times.length / 2)]!;
       const p95 = times[Math.floor(times.length * 0.95)]!;
