@@ -63,6 +63,19 @@ describe('API keys in the console', () => {
     expect((await consolePost(t, `${BASE}/nope/revoke`, admin.cookie, { _csrf: admin.csrf })).status).toBe(404);
   });
 
+  it('shows how many webhook endpoints each key registered; revoking the key leaves them registered', async () => {
+    const { key, id } = await createdKey('crm', ['webhooks:manage']);
+    const made = await t.api('/api/v1/webhooks', { key, body: { url: 'https://crm.example.com/hooks/optbox', events: ['suppression.created'] } });
+    expect(made.status).toBe(201);
+    const endpoint = ((await made.json()) as { id: string }).id;
+    const row = (html: string) => new RegExp(`<td class="break">crm</td>.*?<td class="num">(\\d+)</td>`, 's').exec(html)?.[1];
+    expect(row(await (await consoleGet(t, BASE, admin.cookie)).text())).toBe('1');
+    expect((await consolePost(t, `${BASE}/${id}/revoke`, admin.cookie, { _csrf: admin.csrf })).status).toBe(303);
+    expect((await t.api(`/api/v1/webhooks/${endpoint}`)).status).toBe(200);
+    await t.api(`/api/v1/webhooks/${endpoint}`, { method: 'DELETE' });
+    expect(row(await (await consoleGet(t, BASE, admin.cookie)).text())).toBe('0');
+  });
+
   it('bad input re-renders the form with what was typed and the field named, and makes no key', async () => {
     const before = (await listApiKeys(t.core)).length;
     const noScopes = await create({ name: 'kept name' });

@@ -20,6 +20,8 @@ export interface ApiKeyFormValues {
 export interface ApiKeysPageProps {
   viewer: ConsoleViewer;
   keys: ApiKeyRow[];
+  /** Webhook endpoints each key registered (by key id): they stay when the key is revoked. */
+  endpoints: ReadonlyMap<string, number>;
   scopes: readonly string[];
   /** The key just made: shown in this answer only (never stored, never in a URL). */
   created?: { name: string; key: string } | undefined;
@@ -47,7 +49,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
           <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
-                <tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Revoked</th>{viewer.can.settings ? <th scope="col"><span class="visually-hidden">Action</span></th> : null}</tr>
+                <tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Webhook endpoints</th><th scope="col">Revoked</th>{viewer.can.settings ? <th scope="col"><span class="visually-hidden">Action</span></th> : null}</tr>
               </thead>
               <tbody>
                 {props.keys.map((k) => (
@@ -57,6 +59,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
                     <td class="small">{k.scopes.join(', ')}</td>
                     <td><When at={k.createdAt} /></td>
                     <td><When at={k.lastUsedAt} /></td>
+                    <td class="num">{props.endpoints.get(k.id) ?? 0}</td>
                     <td>{k.revokedAt === null ? <span class="muted">no</span> : <When at={k.revokedAt} />}</td>
                     {viewer.can.settings ? (
                       <td>

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys.ts';
 import { invalidInput, OptboxError } from '../../core/errors.ts';
 import { recordAudit } from '../../core/operators.ts';
+import { listWebhookEndpoints } from '../../core/webhooks.ts';
 import { ApiKeysPage, type ApiKeyFormValues } from '../../../views/admin/settings-api-keys.tsx';
 import type { AppDeps } from '../context.ts';
 import { list } from '../form.ts';
@@ -16,8 +17,11 @@ const BASE = '/admin/settings/api-keys';
 export function createApiKeySettingsRoutes(deps: AppDeps, k: ConsoleKit) {
   const { core } = deps;
   const r = new Hono<ConsoleEnv>();
-  const page = async (c: ConsoleContext, extra: Partial<Parameters<typeof ApiKeysPage>[0]> = {}, status: 200 | 400 = 200) =>
-    c.html(<ApiKeysPage viewer={k.viewer(c)} keys={await listApiKeys(core)} scopes={API_SCOPES} {...extra} />, status);
+  async function page(c: ConsoleContext, extra: Partial<Parameters<typeof ApiKeysPage>[0]> = {}, status: 200 | 400 = 200) {
+    const endpoints = new Map<string, number>();
+    for (const e of await listWebhookEndpoints(core)) if (e.apiKeyId !== null) endpoints.set(e.apiKeyId, (endpoints.get(e.apiKeyId) ?? 0) + 1);
+    return c.html(<ApiKeysPage viewer={k.viewer(c)} keys={await listApiKeys(core)} endpoints={endpoints} scopes={API_SCOPES} {...extra} />, status);
+  }
 
   k.add(r, 'GET', BASE, 'read', (c) => page(c, { notice: c.req.query('done') === 'revoked' ? 'The key is revoked: the API refuses it from now on.' : undefined }));
 
