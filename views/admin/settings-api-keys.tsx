@@ -54,7 +54,7 @@ export function ApiKeysPage(props: ApiKeysPageProps) {
               <tbody>
                 {props.keys.map((k) => (
                   <tr>
-                    <td class="break">{k.name}</td>
+                    <td>{k.name}</td>
                     <td><code>{k.prefix}…</code></td>
                     <td class="small">{k.scopes.join(', ')}</td>
                     <td><When at={k.createdAt} /></td>
