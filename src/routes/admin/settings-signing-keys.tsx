@@ -29,9 +29,9 @@ export function createSigningKeySettingsRoutes(deps: AppDeps, k: ConsoleKit) {
 
   k.add(r, 'POST', `${BASE}/retire`, 'settings', async (c) => {
     const body = c.get('form');
-    const kid = typeof body.kid === 'string' ? body.kid.trim() : '';
+    let kid = '';
     try {
-      field(body, 'kid', { max: 64 });
+      kid = field(body, 'kid', { max: 64 });
       if (body.confirm !== 'yes') throw invalidInput('confirm', 'tick the box to confirm that links signed with this key stop working');
       await retireSigningKey(core, kid);
     } catch (err) {
