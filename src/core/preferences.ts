@@ -9,6 +9,7 @@ import { assertLinkCurrent, peekOnceToken, signOnceToken, useOnceToken } from '.
 import { undoGrant, useUndoGrant } from './consent-proof.ts';
 import { resubscribe, unsubscribe } from './subscriptions.ts';
 import { isoOrNull } from '../format/time.ts';
+import { isRetired } from './topics.ts';
 import { recordSelfServiceRequest } from './privacy-register.ts';
 
 /**
@@ -66,6 +67,8 @@ async function topicOfClaim(deps: CoreDeps, scope: string | undefined): Promise<
   const id = (scope ?? '').slice('topic:'.length);
   const topic = id === '*' ? ALL_MAIL : await deps.store.topics.byId(id);
   if (!topic) throw invalidLink('topic no longer exists');
+  // A confirmation mailed before the topic was retired would start a subscription to it.
+  if (isRetired(topic)) throw invalidLink('topic retired');
   return topic;
 }
 
@@ -85,7 +88,7 @@ export interface PreferencesView {
   pausedUntil: number | null;
 }
 
-/** What the preference center shows for a contact. */
+/** What the preference center shows for a contact: retired topics are left out (they take no subscriptions). */
 export async function preferencesOf(deps: CoreDeps, contactId: string): Promise<PreferencesView> {
   const contact = await activeContactById(deps, contactId);
   const now = deps.clock.now();
@@ -93,7 +96,7 @@ export async function preferencesOf(deps: CoreDeps, contactId: string): Promise<
   const global = suppressions.filter((s: SuppressionRow) => s.scope === '*');
   return {
     contact,
-    topics: statuses as TopicState[],
+    topics: statuses.filter((s) => !isRetired(s.topic)) as TopicState[],
     unsubscribedAll: global.some((s) => s.reason === 'unsubscribe'),
     blocked: global.some((s) => s.reason !== 'unsubscribe'),
     pausedUntil: contact.pausedUntil !== null && contact.pausedUntil > now ? contact.pausedUntil : null,
@@ -124,7 +127,9 @@ export interface SavePreferencesInput {
 export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput & { linkMinutes: number }): Promise<{ needConfirmation: Array<{ topic: TopicRow; token: string }> }> {
   const view = await preferencesOf(deps, input.contactId);
   for (const id of Object.keys(input.topics)) {
-    if (!view.topics.some((t) => t.topic.id === id)) throw invalidInput(`topic.${id}`, 'unknown topic');
+    if (view.topics.some((t) => t.topic.id === id)) continue;
+    const topic = await deps.store.topics.byId(id);
+    throw invalidInput(`topic.${id}`, topic && isRetired(topic) ? 'this topic is retired and takes no subscriptions' : 'unknown topic');
   }
   // Flags first (checked, one unit), then topics: one unit per topic change, each with its ledger row.
   if ((input.locale && input.locale !== view.contact.locale) || (input.noProfiling !== undefined && input.noProfiling !== view.contact.noProfiling)) {
@@ -205,6 +210,8 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
   const view = await preferencesOf(deps, input.contactId);
   const { contact } = view;
   const now = deps.clock.now();
+  // Art. 15: everything held, retired topics' subscriptions too (the page leaves those out).
+  const statuses = await topicStatuses(deps, contact.id);
   await deps.store.contacts.recordEvent({ at: now, contactId: contact.id, action: 'export', source: input.source ?? SOURCE, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) });
   if ((input.source ?? SOURCE) === SOURCE) await selfService(deps, contact, 'access', 'export');
   const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
@@ -223,7 +230,7 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
       createdAt: iso(contact.createdAt),
       updatedAt: iso(contact.updatedAt),
     },
-    subscriptions: view.topics.map(({ topic, status }) => ({ topic: topic.id, name: { nl: topic.nameNl, en: topic.nameEn }, status })),
+    subscriptions: statuses.map(({ topic, status }) => ({ topic: topic.id, name: { nl: topic.nameNl, en: topic.nameEn }, status })),
     suppressions: suppressions.map((s) => ({ scope: s.scope, reason: s.reason, source: s.source, createdAt: iso(s.createdAt), expiresAt: iso(s.expiresAt) })),
     consentEvents: events.map((e) => ({
       id: e.id,

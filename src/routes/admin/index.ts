@@ -8,6 +8,7 @@ import { createSuppressionRoutes } from './suppressions.tsx';
 import { createLedgerRoutes } from './ledger.tsx';
 import { createRequestRoutes } from './requests.tsx';
 import { createSettingsRoutes } from './settings.tsx';
+import { createTopicSettingsRoutes } from './settings-topics.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -29,5 +30,6 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createSuppressionRoutes(deps, kit));
   app.route('/', createLedgerRoutes(deps, kit));
   app.route('/', createSettingsRoutes(deps, kit));
+  app.route('/', createTopicSettingsRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }
