@@ -9,6 +9,7 @@ import { createLedgerRoutes } from './ledger.tsx';
 import { createRequestRoutes } from './requests.tsx';
 import { createSettingsRoutes } from './settings.tsx';
 import { createTopicSettingsRoutes } from './settings-topics.tsx';
+import { createOperatorSettingsRoutes } from './settings-operators.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -31,5 +32,6 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createLedgerRoutes(deps, kit));
   app.route('/', createSettingsRoutes(deps, kit));
   app.route('/', createTopicSettingsRoutes(deps, kit));
+  app.route('/', createOperatorSettingsRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }
