@@ -10,6 +10,7 @@ import { createRequestRoutes } from './requests.tsx';
 import { createSettingsRoutes } from './settings.tsx';
 import { createTopicSettingsRoutes } from './settings-topics.tsx';
 import { createOperatorSettingsRoutes } from './settings-operators.tsx';
+import { createTemplateSettingsRoutes } from './settings-templates.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -33,5 +34,6 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createSettingsRoutes(deps, kit));
   app.route('/', createTopicSettingsRoutes(deps, kit));
   app.route('/', createOperatorSettingsRoutes(deps, kit));
+  app.route('/', createTemplateSettingsRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }
