@@ -126,10 +126,16 @@ export interface SavePreferencesInput {
  */
 export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput & { linkMinutes: number }): Promise<{ needConfirmation: Array<{ topic: TopicRow; token: string }> }> {
   const view = await preferencesOf(deps, input.contactId);
-  for (const id of Object.keys(input.topics)) {
+  // A topic retired while the page was open: turning it off is still honoured (it only reduces
+  // mail); turning it on is refused, unless it was on already (a stale page that changes nothing).
+  const retiredOff: string[] = [];
+  for (const [id, wanted] of Object.entries(input.topics)) {
     if (view.topics.some((t) => t.topic.id === id)) continue;
     const topic = await deps.store.topics.byId(id);
-    throw invalidInput(`topic.${id}`, topic && isRetired(topic) ? 'this topic is retired and takes no subscriptions' : 'unknown topic');
+    if (!topic || !isRetired(topic)) throw invalidInput(`topic.${id}`, 'unknown topic');
+    const status = (await topicStatuses(deps, view.contact.id)).find((t) => t.topic.id === id)?.status;
+    if (!wanted) retiredOff.push(id);
+    else if (status !== 'subscribed') throw invalidInput(`topic.${id}`, 'this topic is retired and takes no new subscriptions');
   }
   // Flags first (checked, one unit), then topics: one unit per topic change, each with its ledger row.
   if ((input.locale && input.locale !== view.contact.locale) || (input.noProfiling !== undefined && input.noProfiling !== view.contact.noProfiling)) {
@@ -139,6 +145,7 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
   }
   const needConfirmation: Array<{ topic: TopicRow; token: string }> = [];
   const base = { contactId: view.contact.id, source: SOURCE, request: input.request };
+  for (const topic of retiredOff) await unsubscribe(deps, { ...base, topic });
   for (const { topic, status } of view.topics) {
     const wanted = input.topics[topic.id];
     if (wanted === undefined) continue;

@@ -91,8 +91,8 @@ describe('a retired topic', () => {
   beforeAll(async () => {
     expect((await add({ id: 'events', nameNl: 'Evenementen', nameEn: 'Events', defaultStatus: 'opt-in' })).status).toBe(303);
     const link = await t.linkFor('dee@example.com', 'events');
-    unsubscribePath = link.path;
     prefsPath = link.prefsPath;
+    unsubscribePath = (await t.linkFor('gus@example.com', 'events')).path;
     const res = await consolePost(t, '/admin/settings/topics/events/retire', admin.cookie, { _csrf: admin.csrf });
     expect(res.status).toBe(303);
   });
@@ -123,14 +123,31 @@ describe('a retired topic', () => {
     const html = await (await t.app.request('/preferences', { headers: { cookie, 'accept-language': 'en' } })).text();
     expect(html).toContain('Newsletter');
     expect(html).not.toContain('Events');
-    expect(html).not.toContain('name="topic.events"');
+    expect(html).not.toContain('value="events"');
+    // A page opened before the topic was retired: left on, nothing changes; switching it on again is refused, naming it.
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const save = (on: string[]) => {
+      const body = new URLSearchParams({ _csrf: csrf });
+      for (const id of ['newsletter', 'events']) body.append('shown', id);
+      for (const id of on) body.append('topic', id);
+      return t.app.request('/preferences', { method: 'POST', headers: { cookie, origin: 'https://optbox.test', 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' }, body: body.toString() });
+    };
+    expect((await save(['newsletter', 'events'])).status).toBe(303);
+    expect((await save(['newsletter'])).status).toBe(303);
+    expect(await t.check('dee@example.com', 'events')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
+    const refused = await save(['newsletter', 'events']);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('retired');
   });
 
   it('keeps its unsubscribe links working (RFC 8058 one-click) and its history', async () => {
+    expect(await t.check('gus@example.com', 'events')).toMatchObject({ suppressed: false });
     const res = await t.app.request(unsubscribePath, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(res.status).toBe(200);
-    expect(await t.check('dee@example.com', 'events')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
-    const contact = (await t.core.store.contacts.byEmail('dee@example.com'))!;
+    // The confirm page still opens for it.
+    expect((await t.app.request(unsubscribePath)).status).toBe(200);
+    expect(await t.check('gus@example.com', 'events')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
+    const contact = (await t.core.store.contacts.byEmail('gus@example.com'))!;
     const actions = (await t.core.store.ledger.forContact(contact.id)).map((e) => `${e.action} ${e.topic}`);
     expect(actions).toEqual(expect.arrayContaining(['subscribe events', 'unsubscribe events']));
   });
