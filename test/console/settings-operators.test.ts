@@ -58,8 +58,12 @@ describe('operator settings', () => {
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('Address: an operator with this address exists');
 
+    t.clock.advance(60_000);
     const setup = await consolePost(t, new URL(url).pathname, null, { password: PASSWORD, repeat: PASSWORD });
     expect(setup.status).toBe(303);
+    // Setting the password signs in: that is the last sign-in now.
+    const row = /new@ops\.example<\/th>[\s\S]*?<\/tr>/.exec(await (await consoleGet(t, PAGE, admin.cookie)).text())![0];
+    expect([...row.matchAll(/<time datetime="([^"]+)"/g)].map((m) => m[1])).toEqual([new Date(t.clock.now() - 60_000).toISOString(), new Date(t.clock.now()).toISOString()]);
     expect((await consoleGet(t, '/admin/requests', adminCookie(setup))).status).toBe(200);
   });
 

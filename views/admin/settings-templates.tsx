@@ -28,9 +28,9 @@ export function TemplatesPage(props: { viewer: ConsoleViewer; entries: TemplateE
                   <th scope="row"><code>{e.name}</code></th>
                   <td>{e.own ? <>{e.what} <span class="tag">sent by optbox</span></> : e.what}</td>
                   <td>
-                    <a href={previewPath(e.name, 'nl')} aria-label={`${e.name} in Dutch`}>Nederlands</a>
+                    <a href={previewPath(e.name, 'nl')}>Dutch</a>
                     {' · '}
-                    <a href={previewPath(e.name, 'en')} aria-label={`${e.name} in English`}>English</a>
+                    <a href={previewPath(e.name, 'en')}>English</a>
                   </td>
                 </tr>
               ))}

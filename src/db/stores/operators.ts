@@ -1,5 +1,5 @@
 import type { Adapter } from 'lucia';
-import { and, desc, eq, isNotNull, isNull, lte, max, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lte, max, ne, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { QueuedSessionAdapter } from './lucia-adapter.ts';
@@ -142,9 +142,9 @@ export function createOperatorStore(orm: Orm, transact: RunInTransaction) {
       });
     },
 
-    /** When each operator last signed in (from the audit log's sign-in lines). */
+    /** When each operator last signed in (the audit log's sign-in lines; setting the password signs in too). */
     async lastSignIns(): Promise<Array<{ operatorId: string | null; at: number | null }>> {
-      return orm.select({ operatorId: auditEvents.operatorId, at: max(auditEvents.at) }).from(auditEvents).where(eq(auditEvents.action, 'signin')).groupBy(auditEvents.operatorId).all();
+      return orm.select({ operatorId: auditEvents.operatorId, at: max(auditEvents.at) }).from(auditEvents).where(inArray(auditEvents.action, ['signin', 'operator.setup'])).groupBy(auditEvents.operatorId).all();
     },
 
     async sessionsOf(operatorId: string): Promise<OperatorSessionRow[]> {

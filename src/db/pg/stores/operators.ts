@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, lte, max, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lte, max, ne, sql } from 'drizzle-orm';
 import type { Store } from '../../store.ts';
 import type { AuditEventRow, OperatorRow, OperatorSessionRow } from '../../schema/index.ts';
 import { planOperatorChange, type AuditInput, type OperatorChange, type OperatorChangeResult, type OperatorRole } from '../../stores/operators.ts';
@@ -123,7 +123,7 @@ export function createPgOperatorStore(deps: PgStoreDeps): Store['operators'] {
     },
 
     async lastSignIns(): Promise<Array<{ operatorId: string | null; at: number | null }>> {
-      return orm.select({ operatorId: auditEvents.operatorId, at: max(auditEvents.at) }).from(auditEvents).where(eq(auditEvents.action, 'signin')).groupBy(auditEvents.operatorId);
+      return orm.select({ operatorId: auditEvents.operatorId, at: max(auditEvents.at) }).from(auditEvents).where(inArray(auditEvents.action, ['signin', 'operator.setup'])).groupBy(auditEvents.operatorId);
     },
 
     async sessionsOf(operatorId: string): Promise<OperatorSessionRow[]> {
