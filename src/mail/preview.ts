@@ -59,7 +59,7 @@ function ownMailSample(name: OwnMail, link: (path: string) => string, locale: Lo
     case 'login':
       return OWN_MAILS.login.data(link, { minutesValid });
     case 'confirm':
-      return OWN_MAILS.confirm.data(link, { minutesValid, topicName: topicName(input.topics[0] ?? sampleTopic(), locale) });
+      return OWN_MAILS.confirm.data(link, { minutesValid, topicName: topicName(input.topics.find((t) => t.retiredAt === null) ?? sampleTopic(), locale) });
     case 'confirm-address':
       return OWN_MAILS['confirm-address'].data(link, { minutesValid });
     case 'verify-request':

@@ -152,6 +152,19 @@ describe('a retired topic', () => {
     expect(actions).toEqual(expect.arrayContaining(['subscribe events', 'unsubscribe events']));
   });
 
+  it('on a contact’s console page: marked, and an operator may turn it off but not on', async () => {
+    const hal = (await t.linkFor('hal@example.com', 'newsletter')).contact;
+    const ivy = (await t.linkFor('ivy@example.com', 'newsletter')).contact;
+    await t.core.store.consent.setTopics({ contactId: ivy.id, at: t.clock.now(), topicIds: ['events'], status: 'subscribed', event: { action: 'subscribe', topic: 'events', source: 'api', actor: null, policyVersion: 'test' } });
+    expect(await (await consoleGet(t, `/admin/contacts/${hal.id}`, admin.cookie)).text()).toContain('retired: can be turned off, not on');
+    const topics = (id: string, on: string[]) => consolePost(t, `/admin/contacts/${id}/topics`, admin.cookie, { _csrf: admin.csrf, shown: ['newsletter', 'events'], topic: on });
+    const refused = await topics(hal.id, ['newsletter', 'events']);
+    expect(refused.status).toBe(400);
+    expect(await t.check('ivy@example.com', 'events')).toMatchObject({ suppressed: false });
+    expect((await topics(ivy.id, ['newsletter'])).status).toBe(303);
+    expect(await t.check('ivy@example.com', 'events')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
+  });
+
   it('is reinstated as it was', async () => {
     const res = await consolePost(t, '/admin/settings/topics/events/reinstate', admin.cookie, { _csrf: admin.csrf });
     expect(res.headers.get('location')).toBe('/admin/settings/topics/events?done=reinstated');
