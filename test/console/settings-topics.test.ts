@@ -144,6 +144,8 @@ describe('a retired topic', () => {
     expect(await t.check('gus@example.com', 'events')).toMatchObject({ suppressed: false });
     const res = await t.app.request(unsubscribePath, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(res.status).toBe(200);
+    // No "undo" on the answer: the topic takes no subscriptions back.
+    expect(await res.text()).not.toContain('name="undo"');
     // The confirm page still opens for it.
     expect((await t.app.request(unsubscribePath)).status).toBe(200);
     expect(await t.check('gus@example.com', 'events')).toMatchObject({ suppressed: true, reason: 'unsubscribe' });
