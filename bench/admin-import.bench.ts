@@ -59,7 +59,7 @@ const bench: Bench = {
       });
       const secs = (performance.now() - t) / 1000;
       clearInterval(sampler);
-      runtime.close();
+      await runtime.close();
       print(`import: ${fmt(result.rows)} rows (${fmt(result.created)} added, ${fmt(result.failed)} with errors) in ${secs.toFixed(1)} s = ${fmt(result.rows / secs)} rows/s, each with its ledger and change-log row, durable`);
       print(`peak RSS during the import ${mb(peak)} (before: ${mb(rssBefore)}); ratio parse/import ${ratio(parseRate, result.rows / secs)}×`);
     } finally {

@@ -1,4 +1,5 @@
 import type { Db } from '../src/db/client.ts';
+import { chainRow, GENESIS_HASH } from '../src/db/ledger-chain.ts';
 
 /**
  * Raw seeding and baselines for the benchmarks: they write straight into the tables (as the
@@ -41,20 +42,27 @@ export function insertSuppressionsBare(db: Db, rows: Array<{ key: Buffer; email:
 /**
  * Insert `count` ledger rows straight into consent_events (the dashboard bench): unsubscribes
  * and subscribes spread over `days` days before `at`, over topics, sources and campaigns. The
- * hashes are placeholders (the chain is not what this measures); raw inserts keep no
- * counters, so the caller recounts them (recountDashboard).
+ * rows extend the real hash chain (chainRow), so `ledger verify` and `db copy` accept the
+ * result; raw inserts keep no counters, so the caller recounts them (recountDashboard).
  */
 export function seedLedger(db: Db, count: number, at: number, days: number): void {
-  const last = db.sqlite.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM consent_events').get()!.id;
+  const last = db.sqlite.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1').get();
   const insert = db.sqlite.prepare(
-    "INSERT INTO consent_events (id, at, contact_id, action, topic, source, policy_version, campaign, prev_hash, hash) VALUES (?, ?, NULL, ?, ?, ?, '2.0', ?, 'x', 'x')",
+    'INSERT INTO consent_events (id, at, contact_id, action, topic, source, policy_version, campaign, prev_hash, hash) VALUES (@id, @at, NULL, @action, @topic, @source, @policyVersion, @campaign, @prevHash, @hash)',
   );
   const topics = ['newsletter', 'marketing', 'updates', '*'];
   const sources = ['one-click', 'one-click', 'one-click', 'unsubscribe-page', 'preference-center', 'api', 'admin'];
   db.sqlite.transaction(() => {
+    let prev = last?.hash ?? GENESIS_HASH;
     for (let i = 0; i < count; i++) {
       const unsub = i % 3 !== 0;
-      insert.run(last + i + 1, at - (i % days) * 86_400_000 - (i % 1000), unsub ? 'unsubscribe' : 'subscribe', topics[i % 4], sources[i % 7], unsub && i % 5 === 0 ? `campaign-${i % 40}` : null);
+      const row = chainRow(
+        { at: at - (i % days) * 86_400_000 - (i % 1000), contactId: null, action: unsub ? 'unsubscribe' : 'subscribe', topic: topics[i % 4], source: sources[i % 7]!, policyVersion: '2.0', campaign: unsub && i % 5 === 0 ? `campaign-${i % 40}` : null },
+        (last?.id ?? 0) + i + 1,
+        prev,
+      );
+      insert.run({ id: row.id, at: row.at, action: row.action, topic: row.topic, source: row.source, policyVersion: row.policyVersion, campaign: row.campaign, prevHash: row.prevHash, hash: row.hash });
+      prev = row.hash;
     }
   })();
 }

@@ -19,7 +19,8 @@ export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 /** How long a verification link works. Long enough for a letter-writer to find their mail, short enough not to linger. */
 export const VERIFY_LINK_DAYS = 14;
 const DAY = 86_400_000;
-const LIST_LIMIT = 500;
+/** Requests per page of the register. Offset paging: a register holds hundreds a year, not millions. */
+export const REQUESTS_PER_PAGE = 100;
 
 const OPEN: readonly PrivacyRequestStatus[] = ['awaiting-verification', 'verified'];
 
@@ -84,10 +85,15 @@ export async function privacyRequestById(deps: CoreDeps, id: string): Promise<Pr
   return row;
 }
 
-/** The list: filtered by status, or `overdue`; open ones first, the most overdue on top. */
-export async function listPrivacyRequests(deps: CoreDeps, filter: { status?: PrivacyRequestStatus | 'overdue' | undefined }): Promise<PrivacyRequestRow[]> {
-  if (filter.status === 'overdue') return deps.store.privacyRequests.list({ overdueAt: deps.clock.now(), limit: LIST_LIMIT });
-  return deps.store.privacyRequests.list({ status: filter.status, limit: LIST_LIMIT });
+/**
+ * One page of the register (pages count from 1): filtered by status, or `overdue`; open ones
+ * first, the most overdue on top. `more` says whether a next page exists.
+ */
+export async function listPrivacyRequests(deps: CoreDeps, filter: { status?: PrivacyRequestStatus | 'overdue' | undefined; page?: number | undefined }): Promise<{ rows: PrivacyRequestRow[]; page: number; more: boolean }> {
+  const page = Math.max(1, Math.floor(filter.page ?? 1));
+  const window = { limit: REQUESTS_PER_PAGE + 1, offset: (page - 1) * REQUESTS_PER_PAGE };
+  const rows = filter.status === 'overdue' ? await deps.store.privacyRequests.list({ overdueAt: deps.clock.now(), ...window }) : await deps.store.privacyRequests.list({ status: filter.status, ...window });
+  return { rows: rows.slice(0, REQUESTS_PER_PAGE), page, more: rows.length > REQUESTS_PER_PAGE };
 }
 
 export async function overdueRequestCount(deps: CoreDeps): Promise<number> {

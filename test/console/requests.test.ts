@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadlineOf } from '../../src/core/privacy-requests.ts';
+import { deadlineOf, logPrivacyRequest, REQUESTS_PER_PAGE } from '../../src/core/privacy-requests.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { consoleGet, consolePost, ORIGIN, signedInOperator } from '../helpers/console.ts';
 import { sessionForms } from '../helpers/session-forms.ts';
@@ -246,5 +246,25 @@ describe('roles', () => {
     expect((await consolePost(t, `/admin/requests/${id}/resend`, viewer.cookie, { _csrf: viewer.csrf })).status).toBe(403);
     const officer = await signedInOperator(t, 'privacy');
     expect((await consolePost(t, `/admin/requests/${id}/resend`, officer.cookie, { _csrf: officer.csrf })).status).toBe(303);
+  });
+});
+
+describe('the register in pages', () => {
+  it('pages of a hundred, each request on exactly one page, filters kept across pages', async () => {
+    for (let i = 0; i < REQUESTS_PER_PAGE + 5; i++) await logPrivacyRequest(t.core, { kind: 'restriction', channel: 'letter', email: `page${i}@example.com`, operatorId: admin.id });
+    const idsOn = (text: string) => [...text.matchAll(/href="\/admin\/requests\/(pr_[\w-]+)"/g)].map((m) => m[1]!);
+    const first = await html('/admin/requests?status=awaiting-verification');
+    expect(idsOn(first.html)).toHaveLength(REQUESTS_PER_PAGE);
+    expect(first.html).toContain('href="/admin/requests?status=awaiting-verification&amp;page=2" rel="next"');
+    expect(first.html).not.toContain('rel="prev"');
+    const second = await html('/admin/requests?status=awaiting-verification&page=2');
+    expect(second.html).toContain('href="/admin/requests?status=awaiting-verification" rel="prev"');
+    const all = [...idsOn(first.html), ...idsOn(second.html)];
+    const waiting = (await t.core.store.privacyRequests.list({ status: 'awaiting-verification', limit: 10_000 })).map((r) => r.id);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(waiting.sort());
+    // A page past the end is empty, not an error; a page that is not a number is the first.
+    expect((await html('/admin/requests?page=9999')).html).toContain('No requests on this page.');
+    for (const bad of ['0', '-1', 'x', '1e9', '2.5']) expect(idsOn((await html(`/admin/requests?status=awaiting-verification&page=${bad}`)).html)).toEqual(idsOn(first.html));
   });
 });

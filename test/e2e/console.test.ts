@@ -187,6 +187,8 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
       await check('import');
       await p.getByRole('link', { name: 'bounces.csv' }).first().click();
       await check('import-progress');
+      await p.getByRole('link', { name: 'Settings' }).click();
+      await check('settings');
       await context.close();
     }
   });

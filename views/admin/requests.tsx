@@ -59,7 +59,8 @@ function Due(props: { request: PrivacyRequestRow; now: number }) {
 
 const who = (r: PrivacyRequestRow) => r.email ?? (r.contactId ? `(erased) ${r.contactId}` : '(no address kept)');
 
-export function RequestListPage(props: { viewer: ConsoleViewer; rows: PrivacyRequestRow[]; status: string; now: number }) {
+export function RequestListPage(props: { viewer: ConsoleViewer; rows: PrivacyRequestRow[]; page: number; more: boolean; status: string; now: number }) {
+  const pageHref = (page: number) => `/admin/requests?${new URLSearchParams({ ...(props.status ? { status: props.status } : {}), ...(page > 1 ? { page: String(page) } : {}) }).toString()}`.replace(/\?$/, '');
   return (
     <ConsoleLayout title="Privacy requests" viewer={props.viewer} current="requests">
       <h1>Privacy requests</h1>
@@ -78,7 +79,7 @@ export function RequestListPage(props: { viewer: ConsoleViewer; rows: PrivacyReq
           </form>
           {props.viewer.can.requests ? <p><a class="button" href="/admin/requests/new">Log a request</a></p> : null}
         </div>
-        {props.rows.length === 0 ? <p class="empty" role="status">No requests{props.status ? ` with status “${STATUS_LABELS[props.status] ?? props.status}”` : ''}.</p> : (
+        {props.rows.length === 0 ? <p class="empty" role="status">No requests{props.status ? ` with status “${STATUS_LABELS[props.status] ?? props.status}”` : ''}{props.page > 1 ? ' on this page' : ''}.</p> : (
           <div class="table-wrap" tabindex={0}>
             <table>
               <thead>
@@ -99,6 +100,13 @@ export function RequestListPage(props: { viewer: ConsoleViewer; rows: PrivacyReq
             </table>
           </div>
         )}
+        {props.page > 1 || props.more ? (
+          <nav class="links-row" aria-label="Pages">
+            {props.page > 1 ? <a href={pageHref(props.page - 1)} rel="prev">← Page {props.page - 1}</a> : null}
+            <span>Page {props.page}</span>
+            {props.more ? <a href={pageHref(props.page + 1)} rel="next">Page {props.page + 1} →</a> : null}
+          </nav>
+        ) : null}
       </section>
     </ConsoleLayout>
   );

@@ -34,7 +34,7 @@ export function createPrivacyRequestStore(orm: Orm, transact: RunInTransaction) 
       return orm.select().from(privacyRequests).where(eq(privacyRequests.id, id)).get();
     },
     /** Open ones first, soonest due (so overdue) first; then the answered ones, newest first. */
-    async list(filter: { status?: PrivacyRequestStatus | undefined; overdueAt?: number | undefined; limit: number }): Promise<PrivacyRequestRow[]> {
+    async list(filter: { status?: PrivacyRequestStatus | undefined; overdueAt?: number | undefined; limit: number; offset?: number | undefined }): Promise<PrivacyRequestRow[]> {
       const where = filter.overdueAt !== undefined ? and(open, lt(privacyRequests.dueAt, filter.overdueAt)) : filter.status ? eq(privacyRequests.status, filter.status) : undefined;
       return orm
         .select()
@@ -42,6 +42,7 @@ export function createPrivacyRequestStore(orm: Orm, transact: RunInTransaction) 
         .where(where)
         .orderBy(sql`CASE WHEN ${open} THEN 0 ELSE 1 END`, sql`CASE WHEN ${open} THEN ${privacyRequests.dueAt} END`, desc(privacyRequests.receivedAt), asc(privacyRequests.id))
         .limit(filter.limit)
+        .offset(filter.offset ?? 0)
         .all();
     },
     async countOverdue(now: number): Promise<number> {

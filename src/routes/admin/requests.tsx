@@ -55,8 +55,10 @@ export function createRequestRoutes(deps: AppDeps, k: ConsoleKit) {
   k.add(r, 'GET', '/admin/requests', 'read', async (c) => {
     const wanted = c.req.query('status') ?? '';
     const status = (STATUS_FILTERS as readonly string[]).includes(wanted) ? (wanted as PrivacyRequestStatus | 'overdue') : undefined;
-    const rows = await listPrivacyRequests(core, { status });
-    return c.html(<RequestListPage viewer={k.viewer(c)} rows={rows} status={status ?? ''} now={core.clock.now()} />);
+    // A page number that is not a small positive integer is page 1, as a bad filter is "any".
+    const wantedPage = Number(c.req.query('page') ?? '1');
+    const list = await listPrivacyRequests(core, { status, page: Number.isInteger(wantedPage) && wantedPage > 0 && wantedPage < 100_000 ? wantedPage : 1 });
+    return c.html(<RequestListPage viewer={k.viewer(c)} {...list} status={status ?? ''} now={core.clock.now()} />);
   });
 
   k.add(r, 'GET', '/admin/requests/new', 'read', (c) => c.html(<NewRequestPage viewer={k.viewer(c)} today={new Date(core.clock.now()).toISOString().slice(0, 10)} />));

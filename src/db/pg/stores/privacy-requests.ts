@@ -30,14 +30,15 @@ export function createPgPrivacyRequestStore(deps: PgStoreDeps): Store['privacyRe
       const [row] = await orm.select().from(privacyRequests).where(eq(privacyRequests.id, id));
       return row;
     },
-    async list(filter: { status?: PrivacyRequestStatus | undefined; overdueAt?: number | undefined; limit: number }) {
+    async list(filter: { status?: PrivacyRequestStatus | undefined; overdueAt?: number | undefined; limit: number; offset?: number | undefined }) {
       const where = filter.overdueAt !== undefined ? and(open, lt(privacyRequests.dueAt, filter.overdueAt)) : filter.status ? eq(privacyRequests.status, filter.status) : undefined;
       return orm
         .select()
         .from(privacyRequests)
         .where(where)
         .orderBy(sql`CASE WHEN ${open} THEN 0 ELSE 1 END`, sql`CASE WHEN ${open} THEN ${privacyRequests.dueAt} END`, desc(privacyRequests.receivedAt), asc(privacyRequests.id))
-        .limit(filter.limit);
+        .limit(filter.limit)
+        .offset(filter.offset ?? 0);
     },
     async countOverdue(now) {
       const [row] = await orm.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(privacyRequests).where(and(open, lt(privacyRequests.dueAt, now)));
