@@ -61,7 +61,7 @@ export async function pendingTopicOfLink(deps: CoreDeps, token: string): Promise
 }
 
 /** "Every topic", as a confirmation link for mail on again names it (topic:*). */
-const ALL_MAIL = { id: '*', nameNl: 'alle e-mail', nameEn: 'all email', descriptionNl: '', descriptionEn: '', defaultStatus: 'opt-out', doubleOptIn: false } as unknown as TopicRow;
+const ALL_MAIL: TopicRow = { id: '*', nameNl: 'alle e-mail', nameEn: 'all email', descriptionNl: '', descriptionEn: '', defaultStatus: 'opt-out', doubleOptIn: false, position: 0, createdAt: 0, retiredAt: null };
 
 async function topicOfClaim(deps: CoreDeps, scope: string | undefined): Promise<TopicRow> {
   const id = (scope ?? '').slice('topic:'.length);
