@@ -1,5 +1,6 @@
 import type { TopicRow } from '../db/store.ts';
 import type { CoreDeps } from './deps.ts';
+import { isRetired } from './topics.ts';
 
 const DAY = 86_400_000;
 
@@ -33,7 +34,7 @@ export async function dashboardOf(deps: CoreDeps, input: { days: number; campaig
   const nameOf = new Map(topicRows.map((t) => [t.id, t.nameEn]));
   nameOf.set('*', 'All mail');
 
-  const topics = topicRows.map((t) => ({ id: t.id, name: t.nameEn, retired: t.retiredAt !== null, subscribed: 0, unsubscribed: 0, pending: 0 }));
+  const topics = topicRows.map((t) => ({ id: t.id, name: t.nameEn, retired: isRetired(t), subscribed: 0, unsubscribed: 0, pending: 0 }));
   for (const row of counts.topics) {
     const topic = topics.find((t) => t.id === row.topicId);
     if (topic && (row.status === 'subscribed' || row.status === 'unsubscribed' || row.status === 'pending')) topic[row.status] += row.count;

@@ -3,7 +3,7 @@ import type { CoreDeps } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidInput } from './errors.ts';
 import { MAX_CHECK_BATCH } from './suppressions.ts';
-import { knownTopic } from './topics.ts';
+import { isRetired, knownTopic } from './topics.ts';
 
 /** Why a mail may not go out. */
 export const REFUSAL_REASONS = [
@@ -93,7 +93,7 @@ export async function mayMail(deps: CoreDeps, input: MayMailInput): Promise<Mail
   const fieldOf = input.field ?? ((i: number) => `emails[${i}]`);
   const normalized = input.emails.map((raw, i) => normalizeEmail(raw, fieldOf(i)));
   // Checked after the addresses, so a bad address is still named; nobody is asked about a retired topic.
-  if (topic?.retiredAt != null) return input.emails.map((email) => ({ email, send: false, reason: 'topic-retired', scope: topic.id }));
+  if (topic && isRetired(topic)) return input.emails.map((email) => ({ email, send: false, reason: 'topic-retired', scope: topic.id }));
   const now = deps.clock.now();
   const [hits, contacts] = await Promise.all([
     deps.store.suppressions.checkMany(normalized.map(deps.addressKey), topic?.id ?? '*', now),

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import { VERIFY_LINK_DAYS } from '../core/privacy-requests.ts';
+import { isRetired } from '../core/topics.ts';
 import type { TopicRow } from '../db/store.ts';
 import { translator, type Locale } from '../i18n/messages.ts';
 import { topicName } from '../i18n/topics.ts';
@@ -46,7 +47,7 @@ export function templateCatalogue(hook: MailHook): TemplateEntry[] {
 export function previewTemplate(input: { hook: MailHook; config: Config; topics: TopicRow[] }, name: string, locale: Locale): (SampledMail & { entry: TemplateEntry; topic: TopicRow | null }) | undefined {
   const entry = templateCatalogue(input.hook).find((t) => t.name === name);
   if (!entry) return undefined;
-  const topic = entry.own ? null : (input.topics.find((t) => t.retiredAt === null) ?? sampleTopic());
+  const topic = entry.own ? null : (input.topics.find((t) => !isRetired(t)) ?? sampleTopic());
   const link = (path: string) => `${input.config.publicUrl}${path}/${SAMPLE_TOKEN}`;
   const data = entry.own ? ownMailSample(entry.name as OwnMail, link, locale, input) : MARKETING_SAMPLE[locale];
   const sampled = input.hook.sample({ template: name, locale, topic, data, contactId: SAMPLE_CONTACT_ID });
@@ -59,7 +60,7 @@ function ownMailSample(name: OwnMail, link: (path: string) => string, locale: Lo
     case 'login':
       return OWN_MAILS.login.data(link, { minutesValid });
     case 'confirm':
-      return OWN_MAILS.confirm.data(link, { minutesValid, topicName: topicName(input.topics.find((t) => t.retiredAt === null) ?? sampleTopic(), locale) });
+      return OWN_MAILS.confirm.data(link, { minutesValid, topicName: topicName(input.topics.find((t) => !isRetired(t)) ?? sampleTopic(), locale) });
     case 'confirm-address':
       return OWN_MAILS['confirm-address'].data(link, { minutesValid });
     case 'verify-request':

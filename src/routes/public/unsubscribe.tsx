@@ -4,7 +4,7 @@ import { OptboxError } from '../../core/errors.ts';
 import { undoGrant, useUndoGrant } from '../../core/consent-proof.ts';
 import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
 import { checkSuppressions } from '../../core/suppressions.ts';
-import { topicById } from '../../core/topics.ts';
+import { isRetired, topicById } from '../../core/topics.ts';
 import { topicName } from '../../i18n/topics.ts';
 import type { UnsubClaims } from '../../core/tokens.ts';
 import { ConfirmPage, DonePage, ErasedPage, ResubscribedPage } from '../../../views/unsubscribe.tsx';
@@ -37,7 +37,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       contact,
       ctx,
       /** The undo grant for a scope just unsubscribed; none for a retired topic (it takes no subscriptions back). */
-      undoFor: (scope: string) => (scope !== '*' && topic?.retiredAt != null ? undefined : undoGrant(core, contact.id, scope)),
+      undoFor: (scope: string) => (scope !== '*' && topic && isRetired(topic) ? undefined : undoGrant(core, contact.id, scope)),
       props: {
         ctx,
         action: `/u/${token}`,
