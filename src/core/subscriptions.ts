@@ -1,8 +1,7 @@
 import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { contactById, isActive } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
-import { invalidInput } from './errors.ts';
-import { isRetired } from './topics.ts';
+import { isRetired, subscribableTopic } from './topics.ts';
 
 export interface UnsubscribeInput {
   contactId: string;
@@ -52,10 +51,7 @@ export async function resubscribe(deps: CoreDeps, input: UnsubscribeInput): Prom
   const contact = await contactById(deps, input.contactId);
   if (!isActive(contact)) return { changed: false, topics: [] };
   // A retired topic takes no subscriptions: refused by name, and left out of "mail on again".
-  if (input.topic !== '*') {
-    const topic = await deps.store.topics.byId(input.topic);
-    if (topic && isRetired(topic)) throw invalidInput('topic', `topic "${topic.id}" is retired and takes no new subscriptions`);
-  }
+  if (input.topic !== '*') await subscribableTopic(deps, input.topic, 'topic');
   const live = new Set((await deps.store.topics.all()).filter((t) => !isRetired(t)).map((t) => t.id));
   const topicIds = input.topic === '*' ? (await topicsTurnedOffByLastUnsubscribeAll(deps, contact.id)).filter((id) => live.has(id)) : [input.topic];
   const result = await deps.store.consent.setTopics({
