@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../src/testing/index.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { consoleGet, signedInOperator } from '../helpers/console.ts';
 import { openRawDb } from '../helpers/raw-db.ts';
@@ -86,5 +90,33 @@ describe('mail template previews', () => {
     for (const path of ['/admin/settings/templates/nope/en', '/admin/settings/templates/newsletter/de', '/admin/settings/templates/nope/en/html', '/admin/settings/templates/newsletter/fr/html', '/admin/settings/templates/..%2Fpartials%2Fhead/en']) {
       expect((await get(path)).status, path).toBe(404);
     }
+  });
+});
+
+describe('an operator’s own templates (TEMPLATES_DIR)', () => {
+  let own: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'optbox-templates-'));
+    mkdirSync(join(dir, 'en'));
+    writeFileSync(join(dir, 'en', 'promo.mjml'), '<mjml><mj-body><mj-section><mj-column><mj-text>Promo for {{firstName}} <a href="{{unsubscribeUrl}}">out</a></mj-text></mj-column></mj-section></mj-body></mjml>');
+    own = await makeTestApp({ config: { mail: { ...testConfig().mail, templatesDir: dir } } });
+  });
+  afterAll(async () => {
+    await own?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists it beside the built-in ones and previews it, saying when a language is missing', async () => {
+    const op = await signedInOperator(own, 'viewer');
+    const list = await (await consoleGet(own, '/admin/settings/templates', op.cookie)).text();
+    expect(list).toContain('href="/admin/settings/templates/promo/en"');
+    expect(list).toContain('with the ones in TEMPLATES_DIR over them');
+    const en = await (await consoleGet(own, '/admin/settings/templates/promo/en', op.cookie)).text();
+    expect(en).toContain('(no subject in the template: the sender gives one)');
+    expect(en).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    const nl = await (await consoleGet(own, '/admin/settings/templates/promo/nl', op.cookie)).text();
+    expect(nl).toContain('This template has no Dutch version: the English one is sent instead');
+    expect(await (await consoleGet(own, '/admin/settings/templates/promo/nl/html', op.cookie)).text()).toContain('Promo for Sam');
   });
 });
