@@ -23,7 +23,12 @@ describe('operator settings', () => {
       const op = await signedInOperator(t, role);
       expect((await consoleGet(t, PAGE, op.cookie)).status).toBe(403);
       expect((await post(PAGE, { email: 'x@ops.example', role: 'admin' }, op)).status).toBe(403);
+      // …and the settings index does not offer them a page they may not open.
+      const index = await (await consoleGet(t, '/admin/settings', op.cookie)).text();
+      expect(index).toContain('href="/admin/settings/topics"');
+      expect(index).not.toContain(`href="${PAGE}"`);
     }
+    expect(await (await consoleGet(t, '/admin/settings', admin.cookie)).text()).toContain(`href="${PAGE}"`);
   });
 
   it('lists operators with role, status and last sign-in', async () => {
