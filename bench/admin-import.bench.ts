@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { testConfig } from '../src/testing/index.ts';
+import type { Config } from '../src/config.ts';
+import { databaseUrl, onServer, startPgServer, type PgServer } from '../test/helpers/pg-server.ts';
 import { runSuppressionImport, startSuppressionImport } from '../src/core/suppression-import.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
@@ -38,33 +40,52 @@ const bench: Bench = {
       const parseRate = parsed / ((performance.now() - t) / 1000);
       print(`baseline: csv-parse alone over the same file   ${fmt(parseRate)} rows/s`);
 
-      const runtime = await openRuntime(testConfig({ databasePath: join(dir, 'import.db') }), { logger: createLogger('silent') });
-      const rssBefore = process.memoryUsage().rss;
-      let peak = rssBefore;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-      t = performance.now();
-      const id = await startSuppressionImport(runtime.core, { file, fileName: 'suppressions.csv', operatorId: null });
-      // A line every 100,000 rows: on a busy machine a partial run still gives figures.
-      let shown = 0;
-      const result = await runSuppressionImport(runtime.core, {
-        id,
-        file,
-        actor: 'bench',
-        onProgress: (p) => {
-          if (p.rows - shown < 100_000) return;
-          shown = p.rows;
-          const s = (performance.now() - t) / 1000;
-          print(`  ${fmt(p.rows)} rows in ${s.toFixed(0)} s: ${fmt(p.rows / s)} rows/s, RSS now ${mb(process.memoryUsage().rss)}, peak ${mb(peak)}`);
-        },
-      });
-      const secs = (performance.now() - t) / 1000;
-      clearInterval(sampler);
-      await runtime.close();
-      print(`import: ${fmt(result.rows)} rows (${fmt(result.created)} added, ${fmt(result.failed)} with errors) in ${secs.toFixed(1)} s = ${fmt(result.rows / secs)} rows/s, each with its ledger and change-log row, durable`);
-      print(`peak RSS during the import ${mb(peak)} (before: ${mb(rssBefore)}); ratio parse/import ${ratio(parseRate, result.rows / secs)}×`);
+      await importInto('SQLite', testConfig({ databasePath: join(dir, 'import.db') }), file, parseRate);
+      // The same file into PostgreSQL (Debian's server, fsync on), when the package is there.
+      let server: PgServer | undefined;
+      try {
+        server = await startPgServer({ fsync: true });
+      } catch (err) {
+        print(`PostgreSQL: skipped (${(err as Error).message.split('\n')[0]})`);
+        return;
+      }
+      try {
+        await onServer(server.url, 'CREATE DATABASE optbox_import');
+        await importInto('PostgreSQL', testConfig({ databaseUrl: databaseUrl(server.url, 'optbox_import') }), file, parseRate);
+      } finally {
+        await server.stop();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   },
 };
 export default bench;
+
+/** Import `file` through the console's verb into the installation `config` names: rows/s and peak RSS. */
+async function importInto(engine: string, config: Config, file: string, parseRate: number): Promise<void> {
+  const runtime = await openRuntime(config, { logger: createLogger('silent') });
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const t = performance.now();
+  const id = await startSuppressionImport(runtime.core, { file, fileName: 'suppressions.csv', operatorId: null });
+  // A line every 100,000 rows: on a busy machine a partial run still gives figures.
+  let shown = 0;
+  const result = await runSuppressionImport(runtime.core, {
+    id,
+    file,
+    actor: 'bench',
+    onProgress: (p) => {
+      if (p.rows - shown < 100_000) return;
+      shown = p.rows;
+      const s = (performance.now() - t) / 1000;
+      print(`  ${engine}: ${fmt(p.rows)} rows in ${s.toFixed(0)} s: ${fmt(p.rows / s)} rows/s, RSS now ${mb(process.memoryUsage().rss)}, peak ${mb(peak)}`);
+    },
+  });
+  const secs = (performance.now() - t) / 1000;
+  clearInterval(sampler);
+  await runtime.close();
+  print(`${engine} import: ${fmt(result.rows)} rows (${fmt(result.created)} added, ${fmt(result.failed)} with errors) in ${secs.toFixed(1)} s = ${fmt(result.rows / secs)} rows/s, each with its ledger and change-log row, durable`);
+  print(`peak RSS during the import ${mb(peak)} (before: ${mb(rssBefore)}); ratio parse/import ${ratio(parseRate, result.rows / secs)}×`);
+}

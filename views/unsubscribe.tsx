@@ -47,7 +47,7 @@ export function ConfirmPage(props: LinkPageProps & { alreadyUnsubscribed: boolea
 }
 
 /** After an unsubscribe: what changed, and an undo that posts back to the same link. */
-export function DonePage(props: LinkPageProps & { scope: 'topic' | 'all'; /** Grant for the immediate undo (core/consent-proof.ts). */ undo: string }) {
+export function DonePage(props: LinkPageProps & { scope: 'topic' | 'all'; /** Grant for the immediate undo (core/consent-proof.ts); none for a retired topic, which takes no subscriptions. */ undo: string | undefined }) {
   const { t } = props.ctx;
   const email = maskEmail(props.email);
   return (
@@ -56,13 +56,15 @@ export function DonePage(props: LinkPageProps & { scope: 'topic' | 'all'; /** Gr
       <p class="status" role="status">
         {props.scope === 'all' ? t('done.all', { email }) : t('done.topic', { topic: props.topicName, email })}
       </p>
-      <form method="post" action={props.action} class="actions">
-        <p class="muted">{t('done.mistake')}</p>
-        <input type="hidden" name="undo" value={props.undo} />
-        <button type="submit" name="action" value={props.scope === 'all' ? 'undo-all' : 'undo'} class="secondary">
-          {t('done.undo')}
-        </button>
-      </form>
+      {props.undo ? (
+        <form method="post" action={props.action} class="actions">
+          <p class="muted">{t('done.mistake')}</p>
+          <input type="hidden" name="undo" value={props.undo} />
+          <button type="submit" name="action" value={props.scope === 'all' ? 'undo-all' : 'undo'} class="secondary">
+            {t('done.undo')}
+          </button>
+        </form>
+      ) : null}
       <p>
         <a href={props.preferencesUrl}>{t('confirm.preferences')}</a>
       </p>

@@ -1,11 +1,14 @@
+import type { TopicRow } from '../db/store.ts';
 import type { CoreDeps } from './deps.ts';
+import { isRetired } from './topics.ts';
 
 const DAY = 86_400_000;
 
 export interface DashboardView {
   /** The first and last UTC day shown (ms at midnight). */
   days: number[];
-  topics: Array<{ id: string; name: string; subscribed: number; unsubscribed: number; pending: number }>;
+  /** Every topic, retired ones too (marked: their history and suppressions stay). */
+  topics: Array<{ id: string; name: string; retired: boolean; subscribed: number; unsubscribed: number; pending: number }>;
   suppressionsByReason: Array<{ reason: string; count: number }>;
   suppressionsTotal: number;
   /** Unsubscribes per day, one series per topic ('*' = all mail), aligned with `days`. */
@@ -31,7 +34,7 @@ export async function dashboardOf(deps: CoreDeps, input: { days: number; campaig
   const nameOf = new Map(topicRows.map((t) => [t.id, t.nameEn]));
   nameOf.set('*', 'All mail');
 
-  const topics = topicRows.map((t) => ({ id: t.id, name: t.nameEn, subscribed: 0, unsubscribed: 0, pending: 0 }));
+  const topics = topicRows.map((t) => ({ id: t.id, name: t.nameEn, retired: isRetired(t), subscribed: 0, unsubscribed: 0, pending: 0 }));
   for (const row of counts.topics) {
     const topic = topics.find((t) => t.id === row.topicId);
     if (topic && (row.status === 'subscribed' || row.status === 'unsubscribed' || row.status === 'pending')) topic[row.status] += row.count;
@@ -71,4 +74,14 @@ export async function dashboardOf(deps: CoreDeps, input: { days: number; campaig
     suppressionGrowth,
     overdueRequests,
   };
+}
+
+/**
+ * Every topic with its subscription counts, for the topic settings: the dashboard's own figures
+ * (pre-aggregated counters, never a count of subscription rows), over one day.
+ */
+export async function topicsWithCounts(deps: CoreDeps): Promise<Array<{ topic: TopicRow; subscribed: number; unsubscribed: number; pending: number }>> {
+  const [view, rows] = await Promise.all([dashboardOf(deps, { days: 1, campaigns: 1 }), deps.store.topics.all()]);
+  const counts = new Map(view.topics.map((t) => [t.id, t]));
+  return rows.map((topic) => ({ topic, subscribed: counts.get(topic.id)?.subscribed ?? 0, unsubscribed: counts.get(topic.id)?.unsubscribed ?? 0, pending: counts.get(topic.id)?.pending ?? 0 }));
 }

@@ -5,7 +5,7 @@ import { normalizeEmail } from './email.ts';
 import { invalidInput, notFound, OptboxError } from './errors.ts';
 import { contactById, isActive } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
-import { knownTopic } from './topics.ts';
+import { knownTopic, subscribableTopic } from './topics.ts';
 import { iso, isoOrNull } from '../format/time.ts';
 import { unsubscribe } from './subscriptions.ts';
 import { fieldPath } from './validation.ts';
@@ -48,7 +48,7 @@ export const newContactId = () => randomBytes(12).toString('base64url');
 export async function upsertContact(deps: CoreDeps, input: UpsertContactInput): Promise<{ contact: ContactRow; created: boolean; subscribed: string[] }> {
   const email = normalizeEmail(input.email);
   const topics = [...new Set(input.topics ?? [])];
-  for (const [i, id] of topics.entries()) await knownTopic(deps, id, `topics[${i}]`);
+  for (const [i, id] of topics.entries()) await subscribableTopic(deps, id, `topics[${i}]`);
   const now = deps.clock.now();
   const proof = input.consent;
   if (proof?.at !== undefined && proof.at > now + 5 * 60_000) throw invalidInput('consent.at', 'lies in the future');
@@ -129,7 +129,8 @@ export async function updateContact(deps: CoreDeps, input: UpdateContactInput): 
   if (!isActive(contact)) throw new OptboxError('conflict', 'the contact is erased');
   const now = deps.clock.now();
   const topicChanges = Object.entries(input.topics ?? {});
-  for (const [id] of topicChanges) await knownTopic(deps, id, fieldPath(['topics', id]));
+  // Turning a topic off is allowed for a retired one (it reduces mail); turning it on is not.
+  for (const [id, on] of topicChanges) await (on ? subscribableTopic : knownTopic)(deps, id, fieldPath(['topics', id]));
   if (input.pausedUntil != null && input.pausedUntil <= now) throw invalidInput('pausedUntil', 'lies in the past');
   const base = { source: input.source, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) };
   const events = [];

@@ -3,7 +3,7 @@ import type { CoreDeps } from './deps.ts';
 import { normalizeEmail } from './email.ts';
 import { invalidInput } from './errors.ts';
 import { MAX_CHECK_BATCH } from './suppressions.ts';
-import { knownTopic } from './topics.ts';
+import { isRetired, knownTopic } from './topics.ts';
 
 /** Why a mail may not go out. */
 export const REFUSAL_REASONS = [
@@ -23,6 +23,8 @@ export const REFUSAL_REASONS = [
   'not-subscribed',
   /** Double opt-in pending: the confirmation link has not been followed yet. */
   'unconfirmed',
+  /** An operator retired the topic: it is mailed to nobody (its unsubscribe links keep working). */
+  'topic-retired',
   /** No contact has this address: optbox holds no consent for it and cannot sign its links. */
   'unknown-contact',
 ] as const;
@@ -60,6 +62,7 @@ const SUPPRESSION_REFUSAL: Record<SuppressionReason, RefusalReason> = {
  * THE answer to "may this address be mailed?": a suppressed address is never mailed for that topic, or at all for a global suppression. Every sender asks it: the
  * Node mail hook, the Nodemailer plugin and `POST /api/v1/messages/prepare`. In order:
  *
+ * 0. A retired topic (src/core/topics.ts) is mailed to nobody: reason `topic-retired`.
  * 1. Suppressions (the hashed list, which outlives erasure): a global one refuses everything,
  *    a topic one refuses that topic. Transactional mail only looks at global ones and is
  *    refused by all but `unsubscribe`: "no more marketing" is not "no password reset", while a
@@ -89,6 +92,8 @@ export async function mayMail(deps: CoreDeps, input: MayMailInput): Promise<Mail
 
   const fieldOf = input.field ?? ((i: number) => `emails[${i}]`);
   const normalized = input.emails.map((raw, i) => normalizeEmail(raw, fieldOf(i)));
+  // Checked after the addresses, so a bad address is still named; nobody is asked about a retired topic.
+  if (topic && isRetired(topic)) return input.emails.map((email) => ({ email, send: false, reason: 'topic-retired', scope: topic.id }));
   const now = deps.clock.now();
   const [hits, contacts] = await Promise.all([
     deps.store.suppressions.checkMany(normalized.map(deps.addressKey), topic?.id ?? '*', now),

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { OperatorRole, OperatorRow } from '../db/store.ts';
+import type { OperatorChange, OperatorRole, OperatorRow } from '../db/store.ts';
 import type { CoreDeps } from './deps.ts';
 import { normalizeEmail } from './email.ts';
-import { invalidInput, invalidLink, OptboxError } from './errors.ts';
+import { invalidInput, invalidLink, notFound, OptboxError } from './errors.ts';
 
 /** How passwords are hashed and checked (argon2id in src/auth/passwords.ts); passed in so core stays free of it. */
 export interface PasswordCheck {
@@ -113,6 +113,40 @@ export async function revokeOperatorSession(deps: CoreDeps, input: { sessionId: 
 
 export async function operatorList(deps: CoreDeps) {
   return deps.store.operators.list();
+}
+
+export type OperatorStatus = 'active' | 'invited' | 'disabled';
+
+/** Every operator with their status and last sign-in (from the audit log), for the operator settings. */
+export async function operatorOverview(deps: CoreDeps): Promise<Array<{ operator: OperatorRow; status: OperatorStatus; lastSignIn: number | null }>> {
+  const [rows, signIns] = await Promise.all([deps.store.operators.list(), deps.store.operators.lastSignIns()]);
+  const last = new Map(signIns.map((s) => [s.operatorId, s.at]));
+  return rows.map((operator) => ({
+    operator,
+    status: operator.disabledAt !== null ? 'disabled' : operator.passwordHash === null ? 'invited' : 'active',
+    lastSignIn: last.get(operator.id) ?? null,
+  }));
+}
+
+/**
+ * Change another operator's role, or disable / enable them. Nobody changes their own role or
+ * disables themselves (a slip would lock them out mid-task; another admin does it), and the
+ * installation always keeps an enabled admin who can sign in (checked in the store's unit, so
+ * two admins demoting each other at once cannot both succeed). Disabling ends the operator's
+ * sessions at once. Audited in the same unit.
+ */
+export async function changeOperator(deps: CoreDeps, input: { id: string; role?: string | undefined; disabled?: boolean | undefined; actorId: string }): Promise<boolean> {
+  let change: OperatorChange;
+  if (input.role !== undefined) {
+    if (!(OPERATOR_ROLE_NAMES as readonly string[]).includes(input.role)) throw invalidInput('role', `must be one of ${OPERATOR_ROLE_NAMES.join(', ')}`);
+    change = { role: input.role as OperatorRole };
+  } else if (input.disabled !== undefined) change = { disabled: input.disabled };
+  else throw invalidInput('role', 'is required');
+  if (input.id === input.actorId) throw new OptboxError('conflict', 'role' in change ? 'you cannot change your own role: ask another admin' : 'you cannot disable yourself: ask another admin');
+  const result = await deps.store.operators.change({ id: input.id, change, at: deps.clock.now(), actor: input.actorId });
+  if (result === 'missing') throw notFound('operator');
+  if (result === 'last-admin') throw new OptboxError('conflict', 'this is the last enabled admin: make someone else admin first, so the installation keeps one');
+  return result === 'changed';
 }
 
 export async function auditLog(deps: CoreDeps, limit = 100) {

@@ -9,6 +9,7 @@ import { assertLinkCurrent, peekOnceToken, signOnceToken, useOnceToken } from '.
 import { undoGrant, useUndoGrant } from './consent-proof.ts';
 import { resubscribe, unsubscribe } from './subscriptions.ts';
 import { isoOrNull } from '../format/time.ts';
+import { isRetired } from './topics.ts';
 import { recordSelfServiceRequest } from './privacy-register.ts';
 
 /**
@@ -60,12 +61,14 @@ export async function pendingTopicOfLink(deps: CoreDeps, token: string): Promise
 }
 
 /** "Every topic", as a confirmation link for mail on again names it (topic:*). */
-const ALL_MAIL = { id: '*', nameNl: 'alle e-mail', nameEn: 'all email', descriptionNl: '', descriptionEn: '', defaultStatus: 'opt-out', doubleOptIn: false } as unknown as TopicRow;
+const ALL_MAIL: TopicRow = { id: '*', nameNl: 'alle e-mail', nameEn: 'all email', descriptionNl: '', descriptionEn: '', defaultStatus: 'opt-out', doubleOptIn: false, position: 0, createdAt: 0, retiredAt: null };
 
 async function topicOfClaim(deps: CoreDeps, scope: string | undefined): Promise<TopicRow> {
   const id = (scope ?? '').slice('topic:'.length);
   const topic = id === '*' ? ALL_MAIL : await deps.store.topics.byId(id);
   if (!topic) throw invalidLink('topic no longer exists');
+  // A confirmation mailed before the topic was retired would start a subscription to it.
+  if (isRetired(topic)) throw invalidLink('topic retired');
   return topic;
 }
 
@@ -85,7 +88,7 @@ export interface PreferencesView {
   pausedUntil: number | null;
 }
 
-/** What the preference center shows for a contact. */
+/** What the preference center shows for a contact: retired topics are left out (they take no subscriptions). */
 export async function preferencesOf(deps: CoreDeps, contactId: string): Promise<PreferencesView> {
   const contact = await activeContactById(deps, contactId);
   const now = deps.clock.now();
@@ -93,7 +96,7 @@ export async function preferencesOf(deps: CoreDeps, contactId: string): Promise<
   const global = suppressions.filter((s: SuppressionRow) => s.scope === '*');
   return {
     contact,
-    topics: statuses as TopicState[],
+    topics: statuses.filter((s) => !isRetired(s.topic)) as TopicState[],
     unsubscribedAll: global.some((s) => s.reason === 'unsubscribe'),
     blocked: global.some((s) => s.reason !== 'unsubscribe'),
     pausedUntil: contact.pausedUntil !== null && contact.pausedUntil > now ? contact.pausedUntil : null,
@@ -123,8 +126,16 @@ export interface SavePreferencesInput {
  */
 export async function savePreferences(deps: CoreDeps, input: SavePreferencesInput & { linkMinutes: number }): Promise<{ needConfirmation: Array<{ topic: TopicRow; token: string }> }> {
   const view = await preferencesOf(deps, input.contactId);
-  for (const id of Object.keys(input.topics)) {
-    if (!view.topics.some((t) => t.topic.id === id)) throw invalidInput(`topic.${id}`, 'unknown topic');
+  // A topic retired while the page was open: turning it off is still honoured (it only reduces
+  // mail); turning it on is refused, unless it was on already (a stale page that changes nothing).
+  const retiredOff: string[] = [];
+  for (const [id, wanted] of Object.entries(input.topics)) {
+    if (view.topics.some((t) => t.topic.id === id)) continue;
+    const topic = await deps.store.topics.byId(id);
+    if (!topic || !isRetired(topic)) throw invalidInput(`topic.${id}`, 'unknown topic');
+    const status = (await topicStatuses(deps, view.contact.id)).find((t) => t.topic.id === id)?.status;
+    if (!wanted) retiredOff.push(id);
+    else if (status !== 'subscribed') throw invalidInput(`topic.${id}`, 'this topic is retired and takes no new subscriptions');
   }
   // Flags first (checked, one unit), then topics: one unit per topic change, each with its ledger row.
   if ((input.locale && input.locale !== view.contact.locale) || (input.noProfiling !== undefined && input.noProfiling !== view.contact.noProfiling)) {
@@ -134,6 +145,7 @@ export async function savePreferences(deps: CoreDeps, input: SavePreferencesInpu
   }
   const needConfirmation: Array<{ topic: TopicRow; token: string }> = [];
   const base = { contactId: view.contact.id, source: SOURCE, request: input.request };
+  for (const topic of retiredOff) await unsubscribe(deps, { ...base, topic });
   for (const { topic, status } of view.topics) {
     const wanted = input.topics[topic.id];
     if (wanted === undefined) continue;
@@ -205,6 +217,8 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
   const view = await preferencesOf(deps, input.contactId);
   const { contact } = view;
   const now = deps.clock.now();
+  // Art. 15: everything held, retired topics' subscriptions too (the page leaves those out).
+  const statuses = await topicStatuses(deps, contact.id);
   await deps.store.contacts.recordEvent({ at: now, contactId: contact.id, action: 'export', source: input.source ?? SOURCE, actor: input.actor ?? null, policyVersion: deps.policyVersion, ...evidenceOf(deps, input.request) });
   if ((input.source ?? SOURCE) === SOURCE) await selfService(deps, contact, 'access', 'export');
   const [events, suppressions] = await Promise.all([deps.store.ledger.forContact(contact.id), deps.store.suppressions.forKey(deps.addressKey(contact.email), now)]);
@@ -223,7 +237,7 @@ export async function exportContactData(deps: CoreDeps, input: { contactId: stri
       createdAt: iso(contact.createdAt),
       updatedAt: iso(contact.updatedAt),
     },
-    subscriptions: view.topics.map(({ topic, status }) => ({ topic: topic.id, name: { nl: topic.nameNl, en: topic.nameEn }, status })),
+    subscriptions: statuses.map(({ topic, status }) => ({ topic: topic.id, name: { nl: topic.nameNl, en: topic.nameEn }, status })),
     suppressions: suppressions.map((s) => ({ scope: s.scope, reason: s.reason, source: s.source, createdAt: iso(s.createdAt), expiresAt: iso(s.expiresAt) })),
     consentEvents: events.map((e) => ({
       id: e.id,

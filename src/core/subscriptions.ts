@@ -1,6 +1,7 @@
 import type { ConsentSource, CoreDeps, RequestEvidence } from './deps.ts';
 import { contactById, isActive } from './contact.ts';
 import { evidenceOf } from './evidence.ts';
+import { isRetired, subscribableTopic } from './topics.ts';
 
 export interface UnsubscribeInput {
   contactId: string;
@@ -49,7 +50,10 @@ export async function unsubscribe(deps: CoreDeps, input: UnsubscribeInput): Prom
 export async function resubscribe(deps: CoreDeps, input: UnsubscribeInput): Promise<ConsentResult> {
   const contact = await contactById(deps, input.contactId);
   if (!isActive(contact)) return { changed: false, topics: [] };
-  const topicIds = input.topic === '*' ? await topicsTurnedOffByLastUnsubscribeAll(deps, contact.id) : [input.topic];
+  // A retired topic takes no subscriptions: refused by name, and left out of "mail on again".
+  if (input.topic !== '*') await subscribableTopic(deps, input.topic, 'topic');
+  const live = new Set((await deps.store.topics.all()).filter((t) => !isRetired(t)).map((t) => t.id));
+  const topicIds = input.topic === '*' ? (await topicsTurnedOffByLastUnsubscribeAll(deps, contact.id)).filter((id) => live.has(id)) : [input.topic];
   const result = await deps.store.consent.setTopics({
     contactId: contact.id,
     at: deps.clock.now(),

@@ -24,7 +24,8 @@ import { migrateAddressFormsSync, type AddressFormsResult } from './stores/addre
 
 export type { SuppressionReason, SuppressionHit, SuppressionInput, ExportRow } from './stores/suppressions.ts';
 export type { AudienceRow } from './stores/audience.ts';
-export type { OperatorRole, AuditInput } from './stores/operators.ts';
+export type { OperatorRole, AuditInput, OperatorChange } from './stores/operators.ts';
+export type { TopicChange } from './stores/topics.ts';
 export type { DashboardCounts } from './stores/console-stats.ts';
 export type { BrowseFilter } from './stores/suppression-browse.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits, type RetryOutcome } from './stores/webhooks.ts';

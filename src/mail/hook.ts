@@ -10,6 +10,7 @@ import { topicName } from '../i18n/topics.ts';
 import { feedbackIdHeader, listIdHeader, listUnsubscribeHeaders } from './headers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { prepareBatchInput, prepareInput, type PrepareInput, type ValidPrepareInput } from './input.ts';
+import { templateData } from './template-data.ts';
 import { MAIL_LABELS } from './labels.ts';
 import { loadTemplates, type TemplateSet } from './templates.ts';
 
@@ -49,8 +50,33 @@ export interface MailHook {
   prepareBatch(recipients: PrepareInput[]): Promise<PrepareResult[]>;
   /** Names of the templates that loaded. */
   templates(): string[];
+  /**
+   * A template rendered for a made-up recipient, as prepare would render it, without asking
+   * whether it may be sent and without reading or writing the store (the console's preview).
+   * The links are signed for `contactId`, which names nobody. Undefined for an unknown template.
+   */
+  sample(input: MailSample): SampledMail | undefined;
   /** Close the database when the hook opened it (createMailHook without a runtime); otherwise nothing. */
   close(): void;
+}
+
+export interface MailSample {
+  template: string;
+  locale: Locale;
+  /** The topic of a marketing mail; null renders it as transactional (no list headers, no links). */
+  topic: TopicRow | null;
+  data: Record<string, unknown>;
+  contactId: string;
+}
+
+export interface SampledMail {
+  mail: PreparedMail;
+  /** The language of the file that rendered (another one when the template lacks this one). */
+  locale: Locale;
+  /** The file it came from, relative to its templates folder. */
+  file: string;
+  /** False when the template has no <mj-title>: senders must give the subject. */
+  hasSubject: boolean;
 }
 
 /**
@@ -149,6 +175,25 @@ export async function loadMailHook(deps: { core: CoreDeps; config: Config }, com
       return prepareAll(parseOrThrow(prepareBatchInput, recipients, 'recipients'), true);
     },
     templates: () => templates.names(),
+    sample(input) {
+      const template = templates.get(input.template, input.locale, config.defaultLocale);
+      if (!template) return undefined;
+      const mail = render(
+        {
+          to: 'sample@example.invalid',
+          template: input.template,
+          data: parseOrThrow(templateData, input.data, 'data'),
+          topic: input.topic?.id,
+          transactional: input.topic === null,
+          locale: input.locale,
+          subject: template.subject ? undefined : '(no subject in the template: the sender gives one)',
+        },
+        { contactId: input.contactId, locale: input.locale },
+        input.topic ?? undefined,
+        'subject',
+      );
+      return { mail, locale: template.locale, file: template.file, hasSubject: template.subject !== undefined };
+    },
     close: () => {},
   };
 }

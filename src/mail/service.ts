@@ -38,6 +38,21 @@ export interface MailService {
   sendRequestVerification(to: OwnMailTo, token: string, kind: string, days: number, log?: Logger): Promise<boolean>;
 }
 
+/** What a link in one of optbox's own mails needs: its page and its single-use token. */
+type LinkTo = (path: string) => string;
+
+/**
+ * optbox's own mails (transactional, always through the hook) and the data each template gets:
+ * one place, used to send them and to preview them in the console.
+ */
+export const OWN_MAILS = {
+  login: { what: 'Sign-in link for the preference center', data: (link: LinkTo, a: { minutesValid: number }) => ({ loginUrl: link('/preferences/signin'), minutesValid: a.minutesValid }) },
+  confirm: { what: 'Double opt-in: confirm a topic', data: (link: LinkTo, a: { minutesValid: number; topicName: string }) => ({ confirmUrl: link('/preferences/confirm'), topicName: a.topicName, minutesValid: a.minutesValid }) },
+  'confirm-address': { what: 'Confirm a new address', data: (link: LinkTo, a: { minutesValid: number }) => ({ confirmUrl: link('/preferences/email/confirm'), minutesValid: a.minutesValid }) },
+  'verify-request': { what: 'Verify a privacy request', data: (link: LinkTo, a: { kind: string; daysValid: number }) => ({ verifyUrl: link('/privacy/verify'), kind: a.kind, daysValid: a.daysValid }) },
+} as const;
+export type OwnMail = keyof typeof OWN_MAILS;
+
 export interface MailServiceDeps {
   core: CoreDeps;
   config: Config;
@@ -59,7 +74,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
     }
     return loading;
   }
-  async function send(template: 'login' | 'confirm' | 'confirm-address' | 'verify-request', to: OwnMailTo, data: Record<string, unknown>, log = deps.logger): Promise<boolean> {
+  async function send(template: OwnMail, to: OwnMailTo, data: Record<string, unknown>, log = deps.logger): Promise<boolean> {
     const mail = await (await hook()).prepare({ to: to.email, template, transactional: true, locale: to.locale, data });
     if (!mail.send) {
       log.warn({ template, reason: mail.reason }, 'mail not sent: the address is suppressed for all mail');
@@ -68,14 +83,14 @@ export function createMailService(deps: MailServiceDeps): MailService {
     await deps.mailer.send({ to: mail.to, subject: mail.subject, html: mail.html, text: mail.text }, log);
     return true;
   }
-  const url = (path: string, token: string) => `${deps.config.publicUrl}${path}/${token}`;
+  const url = (token: string) => (path: string) => `${deps.config.publicUrl}${path}/${token}`;
   const minutesValid = deps.config.preferences.loginLinkMinutes;
 
   return {
     hook,
-    sendSignIn: async (to, token, log) => void (await send('login', to, { loginUrl: url('/preferences/signin', token), minutesValid }, log)),
-    sendTopicConfirmation: async (to, token, topicName, log) => void (await send('confirm', to, { confirmUrl: url('/preferences/confirm', token), topicName, minutesValid }, log)),
-    sendAddressConfirmation: async (to, token, log) => void (await send('confirm-address', to, { confirmUrl: url('/preferences/email/confirm', token), minutesValid }, log)),
-    sendRequestVerification: (to, token, kind, days, log) => send('verify-request', to, { verifyUrl: url('/privacy/verify', token), kind, daysValid: days }, log),
+    sendSignIn: async (to, token, log) => void (await send('login', to, OWN_MAILS.login.data(url(token), { minutesValid }), log)),
+    sendTopicConfirmation: async (to, token, topicName, log) => void (await send('confirm', to, OWN_MAILS.confirm.data(url(token), { topicName, minutesValid }), log)),
+    sendAddressConfirmation: async (to, token, log) => void (await send('confirm-address', to, OWN_MAILS['confirm-address'].data(url(token), { minutesValid }), log)),
+    sendRequestVerification: (to, token, kind, days, log) => send('verify-request', to, OWN_MAILS['verify-request'].data(url(token), { kind, daysValid: days }), log),
   };
 }

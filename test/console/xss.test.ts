@@ -93,4 +93,24 @@ describe('stored XSS', () => {
     expect(refused.status).toBe(400);
     expect(await refused.text()).not.toMatch(/<script>alert|<img src=x/i);
   });
+
+  it('the topic, operator and template settings render hostile names and typed values inert', async () => {
+    const admin = await signedInOperator(t, 'admin');
+    for (const path of ['/admin/settings/topics', '/admin/settings/topics/evil', '/admin/settings/operators', '/admin/settings/templates', '/admin/settings/templates/newsletter/en', '/admin/settings/templates/confirm/nl']) {
+      const res = await consoleGet(t, path, admin.cookie);
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).not.toMatch(/<script|<img src=x|<svg onload/i);
+    }
+    const topic = await (await consoleGet(t, '/admin/settings/topics/evil', admin.cookie)).text();
+    expect(topic).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
+    expect(topic).toContain('&lt;script&gt;alert(1)&lt;/script&gt;</textarea>');
+    // Forms sent back with an error show what was typed, escaped.
+    const added = await consolePost(t, '/admin/settings/topics', admin.cookie, { _csrf: admin.csrf, id: IMG, nameNl: SCRIPT, nameEn: SVG, descriptionNl: IMG, defaultStatus: 'opt-in' });
+    expect(added.status).toBe(400);
+    const edited = await consolePost(t, '/admin/settings/topics/evil', admin.cookie, { _csrf: admin.csrf, nameNl: '', nameEn: SVG, descriptionEn: SCRIPT, defaultStatus: 'opt-in' });
+    expect(edited.status).toBe(400);
+    const invited = await consolePost(t, '/admin/settings/operators', admin.cookie, { _csrf: admin.csrf, email: IMG, role: SCRIPT });
+    expect(invited.status).toBe(400);
+    for (const res of [added, edited, invited]) expect(await res.text()).not.toMatch(/<script>alert|<img src=x|<svg onload/i);
+  });
 });

@@ -5,6 +5,7 @@ import { createApiKey, revokeApiKey } from '../../src/core/api-keys.ts';
 import { upsertContact } from '../../src/core/contacts.ts';
 import { verifyLedger } from '../../src/core/ledger.ts';
 import { linksFor } from '../../src/core/links.ts';
+import { createTopic, setTopicRetired } from '../../src/core/topics.ts';
 import { checkSuppressions } from '../../src/core/suppressions.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
@@ -124,6 +125,19 @@ describe.skipIf(!target)('two instances on one PostgreSQL', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect((await api(a, created.key, '/api/v1/suppressions/check', { emails: ['y@example.com'] })).status).toBe(401);
     expect((await api(b, created.key, '/api/v1/suppressions/check', { emails: ['y@example.com'] })).status).toBe(401);
+  });
+
+  it('a topic retired through one instance is refused by every instance within a second', async () => {
+    const { key } = await createApiKey(rt.core, { name: 'topics' });
+    await createTopic(rt.core, { id: 'multi-topic', nameNl: 'Multi', nameEn: 'Multi', defaultStatus: 'opt-in' });
+    // Both instances have the topic cached (a new one is seen through the version poll too).
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await api(a, key, '/api/v1/contacts', { email: 'multi-a@example.com', topics: ['multi-topic'] })).status).toBeLessThan(300);
+    expect((await api(b, key, '/api/v1/contacts', { email: 'multi-b@example.com', topics: ['multi-topic'] })).status).toBeLessThan(300);
+    await setTopicRetired(rt.core, { id: 'multi-topic', retired: true, operatorId: 'op_test' });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await api(a, key, '/api/v1/contacts', { email: 'multi-c@example.com', topics: ['multi-topic'] })).status).toBe(400);
+    expect((await api(b, key, '/api/v1/contacts', { email: 'multi-d@example.com', topics: ['multi-topic'] })).status).toBe(400);
   });
 
   it('a session opened on one instance works on the other', async () => {

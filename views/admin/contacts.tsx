@@ -98,7 +98,7 @@ export function ContactPage(props: ContactPageProps) {
                       <input type="hidden" name="shown" value={topic.id} />
                       <label class="check">
                         <input type="checkbox" name="topic" value={topic.id} checked={status === 'subscribed' || status === 'pending'} />
-                        <span>{topic.nameEn} <span class="muted">({status})</span></span>
+                        <span>{topic.nameEn} <span class="muted">({status})</span>{topic.retiredAt !== null ? <span class="tag">retired: can be turned off, not on</span> : null}</span>
                       </label>
                     </li>
                   ))}

@@ -43,7 +43,7 @@ export function DashboardPage(props: { viewer: ConsoleViewer; view: DashboardVie
               <tbody>
                 {v.topics.map((t) => (
                   <tr>
-                    <th scope="row">{t.name}</th>
+                    <th scope="row">{t.name}{t.retired ? <span class="tag">retired</span> : null}</th>
                     <td class="num">{num.format(t.subscribed)}</td>
                     <td class="num">{num.format(t.unsubscribed)}</td>
                     <td class="num">{num.format(t.pending)}</td>

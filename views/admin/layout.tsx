@@ -6,8 +6,8 @@ export interface ConsoleViewer {
   email: string;
   role: 'admin' | 'privacy' | 'viewer';
   csrf: string;
-  /** May this operator change contacts, suppressions, settings? Hides forms they cannot use. */
-  can: { contacts: boolean; requests: boolean; suppressions: boolean; settings: boolean };
+  /** May this operator change contacts, suppressions, settings, manage operators? Hides forms and links they cannot use. */
+  can: { contacts: boolean; requests: boolean; suppressions: boolean; settings: boolean; operators: boolean };
 }
 
 const NAV: Array<{ href: string; label: string; key: string }> = [

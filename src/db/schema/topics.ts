@@ -12,6 +12,12 @@ export const topics = sqliteTable('topics', {
   doubleOptIn: integer('double_opt_in', { mode: 'boolean' }).notNull().default(false),
   position: integer('position').notNull().default(0),
   createdAt: integer('created_at').notNull(),
+  /**
+   * When an operator retired the topic (ms); null while it is in use. A retired topic takes no
+   * new subscriptions and no mail, but its ledger history, its suppressions and the unsubscribe
+   * links already mailed for it stay valid (RFC 8058: a link in a sent mail must keep working).
+   */
+  retiredAt: integer('retired_at'),
 });
 
 export type TopicRow = typeof topics.$inferSelect;

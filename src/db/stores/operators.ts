@@ -1,11 +1,31 @@
 import type { Adapter } from 'lucia';
-import { and, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lte, max, ne, sql } from 'drizzle-orm';
 import type { Orm } from '../client.ts';
 import type { RunInTransaction } from '../write-queue.ts';
 import { QueuedSessionAdapter } from './lucia-adapter.ts';
 import { auditEvents, operatorSessions, operatorSetupTokens, operators, type AuditEventRow, type OperatorRow, type OperatorSessionRow } from '../schema/index.ts';
 
 export type OperatorRole = OperatorRow['role'];
+
+/** An operator's role, or enabling/disabling them (one at a time: each is its own audit line). */
+export type OperatorChange = { role: OperatorRole } | { disabled: boolean };
+export type OperatorChangeResult = 'changed' | 'unchanged' | 'missing' | 'last-admin';
+
+/** What a change does to one operator row, and the audit line it writes (the same on both engines). */
+export function planOperatorChange(op: OperatorRow, change: OperatorChange, at: number) {
+  const role = 'role' in change ? change.role : op.role;
+  const disabledAt = 'disabled' in change ? (change.disabled ? (op.disabledAt ?? at) : null) : op.disabledAt;
+  const action = 'role' in change ? 'operator.role' : change.disabled ? 'operator.disable' : 'operator.enable';
+  return {
+    role,
+    disabledAt,
+    unchanged: role === op.role && disabledAt === op.disabledAt,
+    /** An enabled admin stops being one: allowed only while another enabled admin who can sign in remains. */
+    losesAdmin: op.role === 'admin' && op.disabledAt === null && (role !== 'admin' || disabledAt !== null),
+    endsSessions: disabledAt !== null && op.disabledAt === null,
+    audit: { action, detail: 'role' in change ? { from: op.role, to: role } : null },
+  };
+}
 
 /** One line of the operators' audit log (consent changes go to the ledger instead). */
 export interface AuditInput {
@@ -98,6 +118,33 @@ export function createOperatorStore(orm: Orm, transact: RunInTransaction) {
         auditSync({ at: input.at, operatorId: operator.id, action: 'operator.setup', target: operator.id });
         return operator;
       });
+    },
+
+    /**
+     * Change an operator's role, or disable / enable them. Disabling ends their sessions in the
+     * same unit (lucia's validation also refuses a disabled operator's session). Never leaves the
+     * installation without an enabled admin who can sign in ('last-admin'; nothing changes).
+     */
+    change(input: { id: string; change: OperatorChange; at: number; actor: string }): Promise<OperatorChangeResult> {
+      return transact(() => {
+        const op = orm.select().from(operators).where(eq(operators.id, input.id)).get();
+        if (!op) return 'missing' as const;
+        const plan = planOperatorChange(op, input.change, input.at);
+        if (plan.unchanged) return 'unchanged' as const;
+        if (plan.losesAdmin) {
+          const other = orm.select({ id: operators.id }).from(operators).where(and(eq(operators.role, 'admin'), isNull(operators.disabledAt), isNotNull(operators.passwordHash), ne(operators.id, op.id))).limit(1).get();
+          if (!other) return 'last-admin' as const;
+        }
+        orm.update(operators).set({ role: plan.role, disabledAt: plan.disabledAt }).where(eq(operators.id, op.id)).run();
+        if (plan.endsSessions) orm.delete(operatorSessions).where(eq(operatorSessions.userId, op.id)).run();
+        auditSync({ at: input.at, operatorId: input.actor, action: plan.audit.action, target: op.id, detail: plan.audit.detail });
+        return 'changed' as const;
+      });
+    },
+
+    /** When each operator last signed in (the audit log's sign-in lines; setting the password signs in too). */
+    async lastSignIns(): Promise<Array<{ operatorId: string | null; at: number | null }>> {
+      return orm.select({ operatorId: auditEvents.operatorId, at: max(auditEvents.at) }).from(auditEvents).where(inArray(auditEvents.action, ['signin', 'operator.setup'])).groupBy(auditEvents.operatorId).all();
     },
 
     async sessionsOf(operatorId: string): Promise<OperatorSessionRow[]> {

@@ -11,6 +11,9 @@ import { createSettingsRoutes } from './settings.tsx';
 import { createApiKeySettingsRoutes } from './settings-api-keys.tsx';
 import { createSigningKeySettingsRoutes } from './settings-signing-keys.tsx';
 import { createWebhookSettingsRoutes } from './settings-webhooks.tsx';
+import { createTopicSettingsRoutes } from './settings-topics.tsx';
+import { createOperatorSettingsRoutes } from './settings-operators.tsx';
+import { createTemplateSettingsRoutes } from './settings-templates.tsx';
 import { createConsoleKit, type ConsoleEnv } from './kit.ts';
 
 /**
@@ -35,5 +38,8 @@ export function createConsoleRoutes(deps: AppDeps, options: { passwords?: Passwo
   app.route('/', createApiKeySettingsRoutes(deps, kit));
   app.route('/', createSigningKeySettingsRoutes(deps, kit));
   app.route('/', createWebhookSettingsRoutes(deps, kit));
+  app.route('/', createTopicSettingsRoutes(deps, kit));
+  app.route('/', createOperatorSettingsRoutes(deps, kit));
+  app.route('/', createTemplateSettingsRoutes(deps, kit));
   return { app, permissions: kit.permissions as ReadonlyMap<string, string> };
 }

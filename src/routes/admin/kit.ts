@@ -110,7 +110,7 @@ export function createConsoleKit(deps: AppDeps, options: { passwords?: PasswordH
         email: operator.email,
         role: operator.role,
         csrf: csrfToken(operator),
-        can: { contacts: allows(operator.role, 'contacts'), requests: allows(operator.role, 'requests'), suppressions: allows(operator.role, 'suppressions'), settings: allows(operator.role, 'settings') },
+        can: { contacts: allows(operator.role, 'contacts'), requests: allows(operator.role, 'requests'), suppressions: allows(operator.role, 'suppressions'), settings: allows(operator.role, 'settings'), operators: allows(operator.role, 'operators') },
       };
     },
     /** A ledger/audit actor for the operator: their id, never their address (the ledger is kept forever). */

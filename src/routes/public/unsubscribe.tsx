@@ -4,7 +4,7 @@ import { OptboxError } from '../../core/errors.ts';
 import { undoGrant, useUndoGrant } from '../../core/consent-proof.ts';
 import { resubscribe, unsubscribe } from '../../core/subscriptions.ts';
 import { checkSuppressions } from '../../core/suppressions.ts';
-import { topicById } from '../../core/topics.ts';
+import { isRetired, topicById } from '../../core/topics.ts';
 import { topicName } from '../../i18n/topics.ts';
 import type { UnsubClaims } from '../../core/tokens.ts';
 import { ConfirmPage, DonePage, ErasedPage, ResubscribedPage } from '../../../views/unsubscribe.tsx';
@@ -36,6 +36,8 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       link,
       contact,
       ctx,
+      /** The undo grant for a scope just unsubscribed; none for a retired topic (it takes no subscriptions back). */
+      undoFor: (scope: string) => (scope !== '*' && topic && isRetired(topic) ? undefined : undoGrant(core, contact.id, scope)),
       props: {
         ctx,
         action: `/u/${token}`,
@@ -57,7 +59,7 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
     })
     .post('/u/:token', async (c) => {
       const token = c.req.param('token');
-      const { link, contact, props } = await linkState(c, token);
+      const { link, contact, props, undoFor } = await linkState(c, token);
       const { action, undo } = await requestedAction(c);
       const input = { contactId: contact.id, campaign: link.campaign, request: requestEvidence(c) };
       c.header('Cache-Control', 'no-store');
@@ -67,12 +69,12 @@ export function createUnsubscribeRoutes(deps: AppDeps) {
       switch (action) {
         case 'one-click':
           await unsubscribe(core, { ...input, topic: link.topic, source: 'one-click' });
-          return c.html(<DonePage {...props} scope={link.topic === '*' ? 'all' : 'topic'} undo={undoGrant(core, contact.id, link.topic)} />);
+          return c.html(<DonePage {...props} scope={link.topic === '*' ? 'all' : 'topic'} undo={undoFor(link.topic)} />);
         case 'topic':
         case 'all': {
           const topic = action === 'all' ? '*' : link.topic;
           await unsubscribe(core, { ...input, topic, source: 'unsubscribe-page' });
-          return c.html(<DonePage {...props} scope={topic === '*' ? 'all' : 'topic'} undo={undoGrant(core, contact.id, topic)} />);
+          return c.html(<DonePage {...props} scope={topic === '*' ? 'all' : 'topic'} undo={undoFor(topic)} />);
         }
         case 'undo':
         case 'undo-all': {

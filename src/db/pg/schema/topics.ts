@@ -11,5 +11,6 @@ export const topics = pgTable('topics', {
   doubleOptIn: boolean('double_opt_in').notNull().default(false),
   position: bigint('position', { mode: 'number' }).notNull().default(0),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  retiredAt: bigint('retired_at', { mode: 'number' }),
 });
 

@@ -1,7 +1,7 @@
-import { and, desc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lte, max, ne, sql } from 'drizzle-orm';
 import type { Store } from '../../store.ts';
 import type { AuditEventRow, OperatorRow, OperatorSessionRow } from '../../schema/index.ts';
-import type { AuditInput, OperatorRole } from '../../stores/operators.ts';
+import { planOperatorChange, type AuditInput, type OperatorChange, type OperatorChangeResult, type OperatorRole } from '../../stores/operators.ts';
 import type { PgStoreDeps } from '../sync.ts';
 import type { PgUnit } from '../unit.ts';
 import { auditEvents, operatorSessions, operatorSetupTokens, operators } from '../schema/index.ts';
@@ -98,6 +98,32 @@ export function createPgOperatorStore(deps: PgStoreDeps): Store['operators'] {
         await audit(unit, { at: input.at, operatorId: operator!.id, action: 'operator.setup', target: operator!.id });
         return operator;
       });
+    },
+
+    /**
+     * As on SQLite. Under the operators lock: two instances demoting or disabling the last two
+     * admins at once take turns, so the second sees the first's change and is refused.
+     */
+    change(input: { id: string; change: OperatorChange; at: number; actor: string }): Promise<OperatorChangeResult> {
+      return transact(async (unit) => {
+        await unit.query(FIRST_RUN_LOCK);
+        const [op] = await unit.orm.select().from(operators).where(eq(operators.id, input.id));
+        if (!op) return 'missing' as const;
+        const plan = planOperatorChange(op, input.change, input.at);
+        if (plan.unchanged) return 'unchanged' as const;
+        if (plan.losesAdmin) {
+          const other = await unit.orm.select({ id: operators.id }).from(operators).where(and(eq(operators.role, 'admin'), isNull(operators.disabledAt), isNotNull(operators.passwordHash), ne(operators.id, op.id))).limit(1);
+          if (other.length === 0) return 'last-admin' as const;
+        }
+        await unit.orm.update(operators).set({ role: plan.role, disabledAt: plan.disabledAt }).where(eq(operators.id, op.id));
+        if (plan.endsSessions) await unit.orm.delete(operatorSessions).where(eq(operatorSessions.userId, op.id));
+        await audit(unit, { at: input.at, operatorId: input.actor, action: plan.audit.action, target: op.id, detail: plan.audit.detail });
+        return 'changed' as const;
+      });
+    },
+
+    async lastSignIns(): Promise<Array<{ operatorId: string | null; at: number | null }>> {
+      return orm.select({ operatorId: auditEvents.operatorId, at: max(auditEvents.at) }).from(auditEvents).where(inArray(auditEvents.action, ['signin', 'operator.setup'])).groupBy(auditEvents.operatorId);
     },
 
     async sessionsOf(operatorId: string): Promise<OperatorSessionRow[]> {

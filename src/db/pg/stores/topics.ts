@@ -1,6 +1,7 @@
 import { asc, eq, max } from 'drizzle-orm';
 import type { Store } from '../../store.ts';
 import type { TopicRow } from '../../schema/index.ts';
+import { topicChangeSet, type TopicChange } from '../../stores/topics.ts';
 import type { PgStoreDeps } from '../sync.ts';
 import { topics } from '../schema/index.ts';
 import { pgCached } from '../versions.ts';
@@ -38,6 +39,18 @@ export function createPgTopicStore(deps: PgStoreDeps): Store['topics'] {
       });
       cache.invalidate();
       return added;
+    },
+    /** As on SQLite; bumps the `topics` version so every instance reloads. */
+    async update(id: string, change: TopicChange): Promise<boolean> {
+      const set = topicChangeSet(change);
+      if (Object.keys(set).length === 0) return (await cache.get()).byId.has(id);
+      const changed = await transact(async (unit) => {
+        const rows = await unit.orm.update(topics).set(set).where(eq(topics.id, id)).returning({ id: topics.id });
+        if (rows.length > 0) unit.changed('topics');
+        return rows.length > 0;
+      });
+      cache.invalidate();
+      return changed;
     },
     /** An operator setting: subscribing to the topic needs a confirmed address (double opt-in). */
     async setDoubleOptIn(id: string, on: boolean): Promise<boolean> {

@@ -1,0 +1,1 @@
+ALTER TABLE `topics` ADD `retired_at` integer;
