@@ -72,7 +72,12 @@ export function createPgWriteQueue(pool: pg.Pool, appendLedger: LedgerAppender, 
         return results;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => (broken = true));
-        if (attempt < MAX_TRIES && RETRYABLE.has(String((error as { code?: unknown }).code))) continue;
+        if (attempt < MAX_TRIES && RETRYABLE.has(String((error as { code?: unknown }).code))) {
+          // A short random pause first: the transaction we collided with gets to commit, and two
+          // batches that deadlocked do not meet again in the same order at the same moment.
+          await new Promise((r) => setTimeout(r, attempt * (5 + Math.random() * 20)));
+          continue;
+        }
         throw error;
       } finally {
         client.release(broken);
