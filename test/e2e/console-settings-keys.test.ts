@@ -1,12 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstRunSetupLink } from '../../src/core/operators.ts';
 import { suppress } from '../../src/core/suppressions.ts';
-import { makeTestApp, type TestApp } from '../helpers/app.ts';
-import { DESKTOP, freePort, hasChromium, launchBrowser, PHONE, screenshot, seriousAxeViolations, serveTestApp } from '../helpers/browser.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { consoleInBrowser, type ConsoleInBrowser } from '../helpers/console-browser.ts';
+import { checkPage, DESKTOP, hasChromium, PHONE } from '../helpers/browser.ts';
 import { startReceiver } from '../helpers/receiver.ts';
-
-const PASSWORD = 'a long and memorable passphrase';
 
 /**
  * The settings sections for keys in real Chromium over real HTTP, JavaScript off: an API key
@@ -15,55 +13,31 @@ const PASSWORD = 'a long and memorable passphrase';
  * and screenshots of each page at desktop and phone width (JavaScript on: axe is a script).
  */
 describe.skipIf(!hasChromium)('console settings: API keys, webhooks, signing keys in a browser', () => {
+  let c: ConsoleInBrowser;
   let t: TestApp;
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveTestApp>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let down = true;
   let endpointPath = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    t = await makeTestApp({ config: { publicUrl: `http://127.0.0.1:${port}`, webhookAllowPrivate: true } });
-    server = await serveTestApp(t, port);
-    browser = await launchBrowser();
+    c = await consoleInBrowser({ config: { webhookAllowPrivate: true } });
+    t = c.t;
     receiver = await startReceiver(() => (down ? 503 : 200));
-    const setup = await firstRunSetupLink(t.core, { minutes: 60 });
-    const { context, page: p } = await open();
-    await p.goto(setup!);
-    await p.getByLabel('Your email address').fill('admin@ops.example');
-    await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await p.getByLabel('Password again').fill(PASSWORD);
-    await p.getByRole('button', { name: 'Save and sign in' }).click();
-    await p.waitForURL(`${server.origin}/admin`);
+    const { context, page: p } = await c.open();
+    await c.completeSetup(p, (await firstRunSetupLink(t.core, { minutes: 60 }))!, 'admin@ops.example');
     await context.close();
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await c?.close();
     await receiver?.close();
-    await t?.close();
   });
 
-  async function open(viewport = DESKTOP, javaScriptEnabled = false) {
-    const context = await browser.newContext({ javaScriptEnabled, viewport, locale: 'en' });
-    return { context, page: await context.newPage() };
-  }
-
-  async function signIn(p: Page) {
-    await p.goto(`${server.origin}/admin/login`);
-    await p.getByLabel('Email address').fill('admin@ops.example');
-    await p.getByLabel('Password').fill(PASSWORD);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL(`${server.origin}/admin`);
-  }
-
   const check = (key: string) =>
-    fetch(`${server.origin}/api/v1/suppressions/check`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ emails: ['anyone@example.com'] }) });
+    fetch(`${c.origin}/api/v1/suppressions/check`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ emails: ['anyone@example.com'] }) });
 
   it('creates an API key, reads it off the page once, uses it over HTTP, revokes it: 401', async () => {
-    const { context, page: p } = await open();
-    await signIn(p);
+    const { context, page: p } = await c.open();
+    await c.signIn(p);
     await p.getByRole('link', { name: 'Settings' }).click();
     await p.getByRole('link', { name: 'API keys' }).click();
     await p.getByLabel('Name (who uses it').fill('newsletter pipeline');
@@ -77,7 +51,7 @@ describe.skipIf(!hasChromium)('console settings: API keys, webhooks, signing key
     expect((await check(key)).status).toBe(200);
 
     // Once: the list, loaded again, shows the key's name and start, never the key.
-    await p.goto(`${server.origin}/admin/settings/api-keys`);
+    await p.goto(`${c.origin}/admin/settings/api-keys`);
     const html = await p.content();
     expect(html).toContain('newsletter pipeline');
     expect(html).not.toContain(key);
@@ -92,9 +66,9 @@ describe.skipIf(!hasChromium)('console settings: API keys, webhooks, signing key
   });
 
   it('registers a webhook endpoint, reads its delivery log, and "retry now" delivers to the receiver', async () => {
-    const { context, page: p } = await open();
-    await signIn(p);
-    await p.goto(`${server.origin}/admin/settings/webhooks`);
+    const { context, page: p } = await c.open();
+    await c.signIn(p);
+    await p.goto(`${c.origin}/admin/settings/webhooks`);
     await p.getByLabel('URL that receives the POSTs').fill(receiver.url);
     await p.getByLabel('suppression.created').check();
     await p.getByLabel('Description').fill('CRM sync');
@@ -126,20 +100,20 @@ describe.skipIf(!hasChromium)('console settings: API keys, webhooks, signing key
     const before = (await t.linkFor('old-link@example.com', 'newsletter')).path;
     const oldKid = t.core.tokens.activeKid();
     t.clock.advance(1_000);
-    const { context, page: p } = await open();
-    await signIn(p);
-    await p.goto(`${server.origin}/admin/settings/signing-keys`);
+    const { context, page: p } = await c.open();
+    await c.signIn(p);
+    await p.goto(`${c.origin}/admin/settings/signing-keys`);
     await p.getByRole('button', { name: 'Rotate now' }).click();
     await expect(p.getByRole('status').first().textContent()).resolves.toContain('A new key signs new links');
     const newKid = t.core.tokens.activeKid();
     expect(newKid).not.toBe(oldKid);
-    expect((await fetch(server.origin + before)).status).toBe(200);
+    expect((await fetch(c.origin + before)).status).toBe(200);
 
     await p.getByLabel('Key to retire').selectOption(oldKid);
     await p.getByLabel(/I understand that every link signed with this key/).check();
     await p.getByRole('button', { name: 'Retire the key' }).click();
     await expect(p.getByRole('status').first().textContent()).resolves.toContain('retired');
-    const refused = await fetch(server.origin + before, { headers: { 'accept-language': 'en' } });
+    const refused = await fetch(c.origin + before, { headers: { 'accept-language': 'en' } });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('This link does not work');
     await context.close();
@@ -149,28 +123,22 @@ describe.skipIf(!hasChromium)('console settings: API keys, webhooks, signing key
     // The endpoint fails again, so its page shows a failing state and a delivery to retry.
     down = true;
     for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
-      const { context, page: p } = await open(viewport, true);
-      const look = async (name: string) => {
-        await p.waitForLoadState();
-        expect(await seriousAxeViolations(p), `${name} ${size}`).toEqual([]);
-        const wide = await p.evaluate("[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
-        expect(await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `${name} ${size}: ${wide}`).toBe(true);
-        await screenshot(p, `console-${name}-${size}`);
-      };
-      await signIn(p);
-      await p.goto(`${server.origin}/admin/settings/api-keys`);
+      const { context, page: p } = await c.open(viewport, true);
+      const look = (name: string) => checkPage(p, `${name} ${size}`, `console-${name}-${size}`);
+      await c.signIn(p);
+      await p.goto(`${c.origin}/admin/settings/api-keys`);
       await look('settings-api-keys');
       await p.getByLabel('Name (who uses it').fill(`marketing tool (${size})`);
       await p.getByLabel('contacts:read').check();
       await p.getByRole('button', { name: 'Create key' }).click();
       await look('settings-api-key-created');
-      await p.goto(`${server.origin}/admin/settings/webhooks`);
+      await p.goto(`${c.origin}/admin/settings/webhooks`);
       await look('settings-webhooks');
       await suppress(t.core, { email: `later-${size}@example.com`, reason: 'bounce', source: 'api' });
       await t.deps.webhooks.tick();
-      await p.goto(server.origin + endpointPath);
+      await p.goto(c.origin + endpointPath);
       await look('settings-webhook');
-      await p.goto(`${server.origin}/admin/settings/signing-keys`);
+      await p.goto(`${c.origin}/admin/settings/signing-keys`);
       await look('settings-signing-keys');
       await context.close();
     }

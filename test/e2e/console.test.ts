@@ -1,11 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstRunSetupLink } from '../../src/core/operators.ts';
 import { suppress } from '../../src/core/suppressions.ts';
-import { makeTestApp, type TestApp } from '../helpers/app.ts';
-import { DESKTOP, freePort, hasChromium, launchBrowser, PHONE, screenshot, seriousAxeViolations, serveTestApp } from '../helpers/browser.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { consoleInBrowser, type ConsoleInBrowser } from '../helpers/console-browser.ts';
+import { checkPage, DESKTOP, hasChromium, PHONE, screenshot } from '../helpers/browser.ts';
 
-const PASSWORD = 'a long and memorable passphrase';
 const DAY = 86_400_000;
 
 /**
@@ -13,17 +12,14 @@ const DAY = 86_400_000;
  * none); axe runs in a second pass with JavaScript on (it is a script itself).
  */
 describe.skipIf(!hasChromium)('operator console in a browser', () => {
+  let c: ConsoleInBrowser;
   let t: TestApp;
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveTestApp>>;
   let contactId = '';
   let requestId = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    t = await makeTestApp({ config: { publicUrl: `http://127.0.0.1:${port}` } });
-    server = await serveTestApp(t, port);
-    browser = await launchBrowser();
+    c = await consoleInBrowser();
+    t = c.t;
     // Some history for the charts: unsubscribes over a few weeks, from campaigns and pages.
     const campaigns = ['spring-sale', 'black-friday', 'welcome-series', undefined];
     t.clock.advance(-40 * DAY);
@@ -37,34 +33,12 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
     const { contact } = await t.linkFor('ann.visser@example.com', 'newsletter', { campaign: 'spring-sale' });
     contactId = contact.id;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    t?.close();
-  });
-
-  async function open(viewport = DESKTOP, javaScriptEnabled = false) {
-    const context = await browser.newContext({ javaScriptEnabled, viewport, locale: 'en' });
-    return { context, page: await context.newPage() };
-  }
-
-  async function signIn(p: Page, email: string) {
-    await p.goto(`${server.origin}/admin/login`);
-    await p.getByLabel('Email address').fill(email);
-    await p.getByLabel('Password').fill(PASSWORD);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL(`${server.origin}/admin`);
-  }
+  afterAll(() => c?.close());
 
   it('first run: the setup link creates the admin and lands on the dashboard', async () => {
     const url = await firstRunSetupLink(t.core, { minutes: 60 });
-    const { context, page: p } = await open();
-    await p.goto(url!);
-    await p.getByLabel('Your email address').fill('admin@ops.example');
-    await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await p.getByLabel('Password again').fill(PASSWORD);
-    await p.getByRole('button', { name: 'Save and sign in' }).click();
-    await p.waitForURL(`${server.origin}/admin`);
+    const { context, page: p } = await c.open();
+    await c.completeSetup(p, url!, 'admin@ops.example');
     await expect(p.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Dashboard');
     expect(await p.getByRole('img', { name: /Unsubscribes per day and topic/ }).count()).toBe(1);
     // The link is used up.
@@ -74,12 +48,12 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
   });
 
   it('sign in, search a contact, read the timeline, erase', async () => {
-    const { context, page: p } = await open();
-    await signIn(p, 'admin@ops.example');
+    const { context, page: p } = await c.open();
+    await c.signIn(p, 'admin@ops.example');
     await p.getByRole('link', { name: 'Contacts' }).click();
     await p.getByLabel('Address, external id or contact id').fill('  ANN.Visser@example.com ');
     await p.getByRole('button', { name: 'Search' }).click();
-    await p.waitForURL(`${server.origin}/admin/contacts/${contactId}`);
+    await p.waitForURL(`${c.origin}/admin/contacts/${contactId}`);
     const timeline = p.locator('ol.timeline');
     await expect(timeline.textContent()).resolves.toContain('Subscribed');
     await p.getByLabel(/Erase this contact/).check();
@@ -88,13 +62,13 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
     await expect(p.locator('ol.timeline').textContent()).resolves.toContain('Erased');
     expect(await t.check('ann.visser@example.com')).toMatchObject({ suppressed: true, reason: 'erasure' });
     await p.getByRole('button', { name: 'Sign out' }).click();
-    await p.waitForURL(`${server.origin}/admin/login`);
+    await p.waitForURL(`${c.origin}/admin/login`);
     await context.close();
   });
 
   it('imports a CSV file with bad rows and shows them by line', async () => {
-    const { context, page: p } = await open();
-    await signIn(p, 'admin@ops.example');
+    const { context, page: p } = await c.open();
+    await c.signIn(p, 'admin@ops.example');
     await p.getByRole('link', { name: 'Suppressions' }).click();
     await p.getByRole('link', { name: 'Import a CSV file' }).click();
     const csv = 'email,scope,reason\r\nimported1@example.com,*,bounce\r\nnot an address,*,manual\r\nimported2@example.com,newsletter,unsubscribe\r\nimported3@example.com,*,whatever\r\n';
@@ -112,8 +86,8 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
 
   it('a privacy request from logging to fulfilment: the person verifies in their language, the operator erases and closes', { timeout: 60_000 }, async () => {
     const { contact } = await t.linkFor('carla.jansen@example.com', 'newsletter', { locale: 'nl' });
-    const { context, page: p } = await open();
-    await signIn(p, 'admin@ops.example');
+    const { context, page: p } = await c.open();
+    await c.signIn(p, 'admin@ops.example');
     await p.getByRole('link', { name: 'Requests', exact: true }).click();
     await p.getByRole('link', { name: 'Log a request' }).click();
     await p.getByLabel('What the person asks').selectOption('erasure');
@@ -130,7 +104,7 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
     const mail = t.mails.at(-1)!;
     expect(mail.to).toBe('carla.jansen@example.com');
     const link = /http:\/\/127\.0\.0\.1:\d+\/privacy\/verify\/[\w.-]+/.exec(mail.text)![0];
-    const person = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE, locale: 'nl' });
+    const person = await c.browser.newContext({ javaScriptEnabled: false, viewport: PHONE, locale: 'nl' });
     const pp = await person.newPage();
     await pp.goto(link);
     await expect(pp.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Bevestig je verzoek');
@@ -154,41 +128,33 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
   it('every page: no serious accessibility violations, fits a phone, screenshots', { timeout: 120_000 }, async () => {
     const { contact } = await t.linkFor('bert.de.vries@example.com', 'marketing', { campaign: 'black-friday' });
     for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
-      const { context, page: p } = await open(viewport, true);
-      const check = async (name: string) => {
-        await p.waitForLoadState();
-        expect(await seriousAxeViolations(p), `${name} ${size}`).toEqual([]);
-        const wide = await p.evaluate("[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
-        expect(await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `${name} ${size}: ${wide}`).toBe(true);
-        await screenshot(p, `console-${name}-${size}`);
-      };
-      await p.goto(`${server.origin}/admin/login`);
+      const { context, page: p } = await c.open(viewport, true);
+      const check = (name: string) => checkPage(p, `${name} ${size}`, `console-${name}-${size}`);
+      await p.goto(`${c.origin}/admin/login`);
       await check('signin');
-      await signIn(p, 'admin@ops.example');
+      await c.signIn(p, 'admin@ops.example');
       await check('dashboard');
-      await p.goto(`${server.origin}/admin/contacts`);
+      await p.goto(`${c.origin}/admin/contacts`);
       await check('contacts');
-      await p.goto(`${server.origin}/admin/contacts/${contact.id}`);
+      await p.goto(`${c.origin}/admin/contacts/${contact.id}`);
       await check('contact');
-      await p.goto(`${server.origin}/admin/requests`);
+      await p.goto(`${c.origin}/admin/requests`);
       await check('requests');
-      await p.goto(`${server.origin}/admin/requests/new`);
+      await p.goto(`${c.origin}/admin/requests/new`);
       await check('request-new');
-      await p.goto(`${server.origin}/admin/requests/${requestId}`);
+      await p.goto(`${c.origin}/admin/requests/${requestId}`);
       await check('request');
-      await p.goto(`${server.origin}/admin/sessions`);
+      await p.goto(`${c.origin}/admin/sessions`);
       await check('sessions');
-      await p.goto(`${server.origin}/admin/ledger`);
+      await p.goto(`${c.origin}/admin/ledger`);
       await p.getByRole('button', { name: 'Check the ledger now' }).click();
       await check('ledger');
-      await p.goto(`${server.origin}/admin/suppressions`);
+      await p.goto(`${c.origin}/admin/suppressions`);
       await check('suppressions');
-      await p.goto(`${server.origin}/admin/suppressions/import`);
+      await p.goto(`${c.origin}/admin/suppressions/import`);
       await check('import');
       await p.getByRole('link', { name: 'bounces.csv' }).first().click();
       await check('import-progress');
-      await p.getByRole('link', { name: 'Settings' }).click();
-      await check('settings');
       await context.close();
     }
   });

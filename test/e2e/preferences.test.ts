@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
-import { DESKTOP, freePort, hasChromium, launchBrowser, mailCount, nextMail, PHONE, screenshot, seriousAxeViolations, serveTestApp } from '../helpers/browser.ts';
+import { checkPage, DESKTOP, freePort, hasChromium, launchBrowser, mailCount, nextMail, PHONE, serveTestApp } from '../helpers/browser.ts';
 
 /**
  * The preference center in real Chromium, JavaScript off (as mail apps' in-app browsers may run
@@ -127,12 +127,7 @@ describe.skipIf(!hasChromium)('preference center in a browser', () => {
         const email = `shot-${locale}-${size}@example.com`;
         const link = await t.linkFor(email, 'newsletter', { locale });
         const { context, page: p } = await open(locale, viewport, true);
-        const check = async (name: string) => {
-          await p.waitForLoadState();
-          expect(await seriousAxeViolations(p), `${name} ${locale} ${size}`).toEqual([]);
-          expect(await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `${name} ${size}`).toBe(true);
-          await screenshot(p, `${name}-${locale}-${size}`);
-        };
+        const check = (name: string) => checkPage(p, `${name} ${locale} ${size}`, `${name}-${locale}-${size}`);
         await p.goto(link.preferencesUrl);
         await check('preferences');
         await p.getByRole('button', { name: locale === 'nl' ? 'Stuur me een inloglink' : 'Email me a sign-in link' }).click();

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
-import { DESKTOP, hasChromium, launchBrowser, PHONE, screenshot, seriousAxeViolations, serveTestApp } from '../helpers/browser.ts';
+import { checkPage, DESKTOP, hasChromium, launchBrowser, PHONE, serveTestApp } from '../helpers/browser.ts';
 
 /** The unsubscribe pages in real Chromium: without JavaScript, as mail apps' in-app browsers may run them. */
 describe.skipIf(!hasChromium)('unsubscribe pages in a browser', () => {
@@ -62,11 +62,7 @@ describe.skipIf(!hasChromium)('unsubscribe pages in a browser', () => {
         ];
         for (const [name, open] of pages) {
           await open();
-          await p.waitForLoadState();
-          expect(await seriousAxeViolations(p), `${name} ${locale} ${size}`).toEqual([]);
-          // Nothing wider than the screen: no sideways scrolling on a phone.
-          expect(await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `${name} ${size}`).toBe(true);
-          await screenshot(p, `${name}-${locale}-${size}`);
+          await checkPage(p, `${name} ${locale} ${size}`, `${name}-${locale}-${size}`);
         }
         await context.close();
       }

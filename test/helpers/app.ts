@@ -25,12 +25,19 @@ function builtinTemplates(): Promise<TemplateSet> {
   return compiled;
 }
 
+export interface TestAppOptions {
+  file?: boolean;
+  config?: Partial<Config>;
+  mail?: 'record' | 'transport';
+  logger?: Logger;
+}
+
 /**
  * The whole app over a fresh, migrated database on this run's engine (engine.ts: SQLite in
  * memory, or a temp file with `file: true`; a copy of the migrated template on PostgreSQL), a
  * fixed clock and silent logs. Each test file makes its own; nothing is shared.
  */
-export async function makeTestApp(options: { file?: boolean; config?: Partial<Config>; mail?: 'record' | 'transport'; logger?: Logger } = {}) {
+export async function makeTestApp(options: TestAppOptions = {}) {
   const database = await freshDatabase({ file: options.file });
   const dir = database.dir;
   const config = testConfig({ ...database.config, publicUrl: 'https://optbox.test', ...options.config });

@@ -6,6 +6,7 @@ import { simpleParser } from 'mailparser';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { TestApp } from './app.ts';
 
 /** Debian's Chromium (downloads of browser builds do not work here); override with CHROMIUM_PATH. */
@@ -43,6 +44,19 @@ export const PHONE = { width: 375, height: 740 };
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+/**
+ * The checks every page of a walk-through gets once it has loaded: no serious accessibility
+ * violation (axe; the page needs JavaScript on for it), nothing wider than the viewport (no
+ * sideways scrolling on a phone; the widest offenders are named), and a screenshot `shot`.
+ */
+export async function checkPage(page: Page, label: string, shot: string): Promise<void> {
+  await page.waitForLoadState();
+  expect(await seriousAxeViolations(page), label).toEqual([]);
+  const wide = await page.evaluate("[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
+  expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `${label}: ${wide}`).toBe(true);
+  await screenshot(page, shot);
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
