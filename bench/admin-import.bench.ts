@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { testConfig } from '../src/testing/index.ts';
 import type { Config } from '../src/config.ts';
-import { databaseUrl, onServer, startPgServer, type PgServer } from '../test/helpers/pg-server.ts';
+import { onBenchPostgres } from './servers.ts';
 import { runSuppressionImport, startSuppressionImport } from '../src/core/suppression-import.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRuntime } from '../src/runtime.ts';
@@ -41,20 +41,8 @@ const bench: Bench = {
       print(`baseline: csv-parse alone over the same file   ${fmt(parseRate)} rows/s`);
 
       await importInto('SQLite', testConfig({ databasePath: join(dir, 'import.db') }), file, parseRate);
-      // The same file into PostgreSQL (Debian's server, fsync on), when the package is there.
-      let server: PgServer | undefined;
-      try {
-        server = await startPgServer({ fsync: true });
-      } catch (err) {
-        print(`PostgreSQL: skipped (${(err as Error).message.split('\n')[0]})`);
-        return;
-      }
-      try {
-        await onServer(server.url, 'CREATE DATABASE optbox_import');
-        await importInto('PostgreSQL', testConfig({ databaseUrl: databaseUrl(server.url, 'optbox_import') }), file, parseRate);
-      } finally {
-        await server.stop();
-      }
+      // The same file into PostgreSQL, when the package is there.
+      await onBenchPostgres('optbox_import', (url) => importInto('PostgreSQL', testConfig({ databaseUrl: url }), file, parseRate));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

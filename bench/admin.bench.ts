@@ -6,7 +6,7 @@ import { testConfig } from '../src/testing/index.ts';
 import { createOperator } from '../src/core/operators.ts';
 import { copyInstallation } from '../src/core/db-copy.ts';
 import type { Config } from '../src/config.ts';
-import { databaseUrl, onServer, startPgServer, type PgServer } from '../test/helpers/pg-server.ts';
+import { onBenchPostgres } from './servers.ts';
 import { dashboardByScan, seedLedger, seedSuppressions } from './seed.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { recountDashboard } from '../src/db/stores/console-stats.ts';
@@ -54,25 +54,14 @@ const bench: Bench = {
 
       // The same installation on PostgreSQL, moved there by `optbox db copy` (timed: what an
       // operator moving a database of this size waits for), then the same renders.
-      let server: PgServer | undefined;
-      try {
-        server = await startPgServer({ fsync: true });
-      } catch (err) {
-        print(`PostgreSQL: skipped (${(err as Error).message.split('\n')[0]})`);
-        return;
-      }
-      try {
-        await onServer(server.url, 'CREATE DATABASE optbox_dashboard');
-        const url = databaseUrl(server.url, 'optbox_dashboard');
+      await onBenchPostgres('optbox_dashboard', async (url) => {
         t = performance.now();
         const report = await copyInstallation({ from: `sqlite:${path}`, to: url });
         const rows = report.tables.reduce((n, x) => n + x.rows, 0);
         print(`db copy sqlite → PostgreSQL: ${fmt(rows)} rows, ledger verified on both sides, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
         const pg = await dashboardTimes(testConfig({ databaseUrl: url, publicUrl: 'https://optbox.test' }), now);
         print(`PostgreSQL: dashboard GET /admin: ${pg.line} (goal ≤ 200 ms)`);
-      } finally {
-        await server.stop();
-      }
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,8 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { databaseUrl, onServer, startPgServer, type PgServer } from '../test/helpers/pg-server.ts';
+import { print } from './lib.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -73,4 +75,24 @@ export async function startBenchServer(script: string, env: Record<string, strin
 export async function load(options: autocannon.Options): Promise<{ rps: number; errors: number; non2xx: number; total: number; p99: number }> {
   const result = await autocannon({ connections: 32, duration: 5, ...options });
   return { rps: result.requests.average, errors: result.errors + result.timeouts, non2xx: result.non2xx, total: result.requests.total, p99: result.latency.p99 };
+}
+
+/**
+ * Run `use` on a new database `name` of a throwaway PostgreSQL (Debian's package, fsync on, as
+ * in production), stopped afterwards. Where PostgreSQL is not installed, says so and skips.
+ */
+export async function onBenchPostgres(name: string, use: (url: string) => Promise<void>): Promise<void> {
+  let server: PgServer;
+  try {
+    server = await startPgServer({ fsync: true });
+  } catch (err) {
+    print(`PostgreSQL: skipped (${(err as Error).message.split('\n')[0]})`);
+    return;
+  }
+  try {
+    await onServer(server.url, `CREATE DATABASE "${name}"`);
+    await use(databaseUrl(server.url, name));
+  } finally {
+    await server.stop();
+  }
 }
