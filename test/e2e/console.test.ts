@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstRunSetupLink } from '../../src/core/operators.ts';
+import { createOperator, firstRunSetupLink } from '../../src/core/operators.ts';
 import { suppress } from '../../src/core/suppressions.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { consoleInBrowser, type ConsoleInBrowser } from '../helpers/console-browser.ts';
@@ -132,6 +132,9 @@ describe.skipIf(!hasChromium)('operator console in a browser', () => {
       const check = (name: string) => checkPage(p, `${name} ${size}`, `console-${name}-${size}`);
       await p.goto(`${c.origin}/admin/login`);
       await check('signin');
+      // The page an invited operator (or the first admin) chooses a password on; not submitted.
+      await p.goto((await createOperator(t.core, { email: `invited-${size}@ops.example`, role: 'viewer', minutes: 60, actor: null })).setupUrl);
+      await check('setup');
       await c.signIn(p, 'admin@ops.example');
       await check('dashboard');
       await p.goto(`${c.origin}/admin/contacts`);
