@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { WEBHOOK_EVENT_TYPES, type EndpointLimits, type WebhookEndpointRow, type WebhookEventType } from '../db/store.ts';
+import { isRetryableDelivery, WEBHOOK_EVENT_TYPES, type EndpointLimits, type WebhookEndpointRow, type WebhookEventType } from '../db/store.ts';
 import type { CoreDeps } from './deps.ts';
 import { invalidInput, notFound, OptboxError } from './errors.ts';
 import { ipLiteralOf, isPublicAddress } from './webhook-target.ts';
@@ -103,7 +103,7 @@ export async function deleteWebhookEndpoint(deps: CoreDeps, id: string): Promise
 export async function webhookDeliveries(deps: CoreDeps, input: { endpointId: string; before?: number | undefined; limit: number }) {
   await webhookEndpoint(deps, input.endpointId);
   const rows = await deps.store.webhooks.deliveries(input.endpointId, { before: input.before, limit: input.limit + 1 });
-  return { deliveries: rows.slice(0, input.limit), more: rows.length > input.limit };
+  return { deliveries: rows.slice(0, input.limit).map((d) => ({ ...d, retryable: isRetryableDelivery(d) })), more: rows.length > input.limit };
 }
 
 /**

@@ -28,7 +28,7 @@ export type { OperatorRole, AuditInput, OperatorChange } from './stores/operator
 export type { TopicChange } from './stores/topics.ts';
 export type { DashboardCounts } from './stores/console-stats.ts';
 export type { BrowseFilter } from './stores/suppression-browse.ts';
-export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits, type RetryOutcome } from './stores/webhooks.ts';
+export { isRetryableDelivery, WEBHOOK_EVENT_TYPES, type WebhookEventType, type DueDelivery, type EndpointLimits, type RetryOutcome } from './stores/webhooks.ts';
 export type { LedgerHead, LedgerVerification, LedgerEventInput } from './stores/ledger.ts';
 export type { FeedbackAction, FeedbackOutcome } from './stores/feedback.ts';
 export type { RetentionCounts } from './stores/ops.ts';

@@ -110,10 +110,8 @@ export function WebhooksPage(props: WebhooksPageProps) {
   );
 }
 
-type Delivery = WebhookDeliveryRow & { type: string; attemptLog: WebhookAttemptRow[] };
-
-/** A delivery "Retry now" applies to: given up, or waiting for its next try after a failure. */
-export const retryable = (d: Pick<WebhookDeliveryRow, 'state' | 'attempts'>) => d.state === 'failed' || (d.state === 'pending' && d.attempts > 0);
+/** A delivery with its event type, its attempts, and whether "retry now" applies to it (the store's rule). */
+type Delivery = WebhookDeliveryRow & { type: string; attemptLog: WebhookAttemptRow[]; retryable: boolean };
 
 const STATE_LABELS: Record<string, string> = { pending: 'pending', delivered: 'delivered', failed: 'given up' };
 
@@ -174,7 +172,7 @@ export function WebhookEndpointPage(props: WebhookEndpointPageProps) {
                     <td><When at={d.createdAt} /></td>
                     {act ? (
                       <td>
-                        {retryable(d) ? <RowAction viewer={viewer} action={`${base}/deliveries/${d.id}/retry`} text="Retry now" name={`delivery ${d.id} (${d.type})`} kind="secondary" /> : null}
+                        {d.retryable ? <RowAction viewer={viewer} action={`${base}/deliveries/${d.id}/retry`} text="Retry now" name={`delivery ${d.id} (${d.type})`} kind="secondary" /> : null}
                       </td>
                     ) : null}
                   </tr>

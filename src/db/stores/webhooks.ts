@@ -52,6 +52,9 @@ export interface AttemptOutcome {
 /** What "retry now" did: made attempts due now, or found nothing to retry (delivered, not tried yet, endpoint healthy). */
 export type RetryOutcome = 'retried' | 'nothing to retry' | 'unknown';
 
+/** What "retry now" applies to, on either engine: a delivery given up, or waiting for its next try after a failure. */
+export const isRetryableDelivery = (d: Pick<WebhookDeliveryRow, 'state' | 'attempts'>) => d.state === 'failed' || (d.state === 'pending' && d.attempts > 0);
+
 /** How many webhook endpoints may exist, per API key and in all. */
 export interface EndpointLimits {
   perKey: number;
@@ -195,7 +198,7 @@ export function createWebhookStore(orm: Orm, transact: RunInTransaction) {
         return transact(() => {
           const row = orm.select({ state: webhookDeliveries.state, attempts: webhookDeliveries.attempts }).from(webhookDeliveries).where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId))).get();
           if (!row) return 'unknown';
-          if (!(row.state === 'failed' || (row.state === 'pending' && row.attempts > 0))) return 'nothing to retry';
+          if (!isRetryableDelivery(row)) return 'nothing to retry';
           orm.update(webhookDeliveries).set({ state: 'pending', nextAttemptAt: now }).where(eq(webhookDeliveries.id, deliveryId)).run();
           orm.update(webhookEndpoints).set({ pausedUntil: null }).where(eq(webhookEndpoints.id, endpointId)).run();
           return 'retried';

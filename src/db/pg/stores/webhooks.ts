@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { iso } from '../../../format/time.ts';
 import type { Store } from '../../store.ts';
 import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../../schema/index.ts';
-import type { AttemptOutcome, DueDelivery, EmitInput, EndpointLimits, RetryOutcome } from '../../stores/webhooks.ts';
+import { isRetryableDelivery, type AttemptOutcome, type DueDelivery, type EmitInput, type EndpointLimits, type RetryOutcome } from '../../stores/webhooks.ts';
 import type { PgStoreDeps, PgWebhookSync } from '../sync.ts';
 import type { PgUnit } from '../unit.ts';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from '../schema/index.ts';
@@ -194,9 +194,9 @@ export function createPgWebhookStore(deps: PgStoreDeps): { sync: PgWebhookSync; 
        */
       retryDelivery(endpointId: string, deliveryId: number, now: number): Promise<RetryOutcome> {
         return transact(async (unit) => {
-          const [row] = await unit.query<{ state: string; attempts: number }>('SELECT state, attempts FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2 FOR NO KEY UPDATE', [deliveryId, endpointId]);
+          const [row] = await unit.query<Pick<WebhookDeliveryRow, 'state' | 'attempts'>>('SELECT state, attempts FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2 FOR NO KEY UPDATE', [deliveryId, endpointId]);
           if (!row) return 'unknown';
-          if (!(row.state === 'failed' || (row.state === 'pending' && row.attempts > 0))) return 'nothing to retry';
+          if (!isRetryableDelivery(row)) return 'nothing to retry';
           await unit.query("UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $2 WHERE id = $1", [deliveryId, now]);
           await unit.query('UPDATE webhook_endpoints SET paused_until = NULL WHERE id = $1', [endpointId]);
           return 'retried';
