@@ -21,6 +21,7 @@ export const VERIFY_LINK_DAYS = 14;
 const DAY = 86_400_000;
 /** Requests per page of the register. Offset paging: a register holds hundreds a year, not millions. */
 export const REQUESTS_PER_PAGE = 100;
+const MAX_PAGE = 100_000;
 
 const OPEN: readonly PrivacyRequestStatus[] = ['awaiting-verification', 'verified'];
 
@@ -90,7 +91,8 @@ export async function privacyRequestById(deps: CoreDeps, id: string): Promise<Pr
  * first, the most overdue on top. `more` says whether a next page exists.
  */
 export async function listPrivacyRequests(deps: CoreDeps, filter: { status?: PrivacyRequestStatus | 'overdue' | undefined; page?: number | undefined }): Promise<{ rows: PrivacyRequestRow[]; page: number; more: boolean }> {
-  const page = Math.max(1, Math.floor(filter.page ?? 1));
+  // Past MAX_PAGE is past any register's end: the offset stays a safe integer.
+  const page = Math.min(Math.max(1, Math.floor(filter.page ?? 1)), MAX_PAGE);
   const window = { limit: REQUESTS_PER_PAGE + 1, offset: (page - 1) * REQUESTS_PER_PAGE };
   const rows = filter.status === 'overdue' ? await deps.store.privacyRequests.list({ overdueAt: deps.clock.now(), ...window }) : await deps.store.privacyRequests.list({ status: filter.status, ...window });
   return { rows: rows.slice(0, REQUESTS_PER_PAGE), page, more: rows.length > REQUESTS_PER_PAGE };

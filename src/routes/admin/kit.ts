@@ -132,6 +132,15 @@ export function field(body: FormBody, name: string, options: { max?: number; opt
   return s;
 }
 
+/**
+ * A whole-number query parameter (a page number, a keyset cursor), or undefined for anything
+ * else: a mangled bookmark shows the first page, as a bad filter shows "any", not an error.
+ */
+export function wholeQuery(c: ConsoleContext, name: string): number | undefined {
+  const v = c.req.query(name);
+  return v && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+}
+
 /** A path parameter of a console route (registered through `add`, so Hono cannot type it). */
 export function param(c: ConsoleContext, name: string): string {
   const v = c.req.param(name) as string | undefined;

@@ -18,7 +18,7 @@ import { NewRequestPage, RequestListPage, RequestPage, STATUS_FILTERS } from '..
 import { requestEvidence } from '../client-ip.ts';
 import { requestLogger } from '../request-log.ts';
 import type { AppDeps } from '../context.ts';
-import { field, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
+import { field, param, wholeQuery, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
 
 const NOTICES: Record<string, string> = {
   logged: 'Request logged. A verification link was mailed to the address.',
@@ -55,9 +55,7 @@ export function createRequestRoutes(deps: AppDeps, k: ConsoleKit) {
   k.add(r, 'GET', '/admin/requests', 'read', async (c) => {
     const wanted = c.req.query('status') ?? '';
     const status = (STATUS_FILTERS as readonly string[]).includes(wanted) ? (wanted as PrivacyRequestStatus | 'overdue') : undefined;
-    // A page number that is not a small positive integer is page 1, as a bad filter is "any".
-    const wantedPage = Number(c.req.query('page') ?? '1');
-    const list = await listPrivacyRequests(core, { status, page: Number.isInteger(wantedPage) && wantedPage > 0 && wantedPage < 100_000 ? wantedPage : 1 });
+    const list = await listPrivacyRequests(core, { status, page: wholeQuery(c, 'page') });
     return c.html(<RequestListPage viewer={k.viewer(c)} {...list} status={status ?? ''} now={core.clock.now()} />);
   });
 

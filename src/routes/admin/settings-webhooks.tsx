@@ -15,7 +15,7 @@ import {
 import { WebhookEndpointPage, WebhooksPage, type MadeBy, type WebhookFormValues, type WebhooksPageProps } from '../../../views/admin/settings-webhooks.tsx';
 import type { AppDeps } from '../context.ts';
 import { list } from '../form.ts';
-import { field, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
+import { field, param, wholeQuery, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
 
 const BASE = '/admin/settings/webhooks';
 const PAGE = 25;
@@ -48,8 +48,7 @@ export function createWebhookSettingsRoutes(deps: AppDeps, k: ConsoleKit) {
     c.html(<WebhooksPage viewer={k.viewer(c)} endpoints={await listWebhookEndpoints(core)} events={WEBHOOK_EVENT_TYPES} madeBy={await madeBy()} now={core.clock.now()} {...extra} />, status);
 
   async function endpointPage(c: ConsoleContext, id: string, extra: { notice?: string | undefined; error?: string | undefined } = {}, status: 200 | 400 | 409 = 200) {
-    const q = c.req.query('before');
-    const before = q && /^\d{1,15}$/.test(q) ? Number(q) : undefined;
+    const before = wholeQuery(c, 'before');
     const endpoint = await webhookEndpoint(core, id);
     const page = await webhookDeliveries(core, { endpointId: id, before, limit: PAGE });
     const last = page.deliveries.at(-1);

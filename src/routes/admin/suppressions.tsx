@@ -17,7 +17,7 @@ import type { AppDeps } from '../context.ts';
 import { sendExport } from '../export-stream.ts';
 import { requestLogger } from '../request-log.ts';
 import { notAChoice } from '../form.ts';
-import { field, param, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
+import { field, param, wholeQuery, type ConsoleContext, type ConsoleEnv, type ConsoleKit } from './kit.ts';
 
 const PAGE = 50;
 const MAX_UPLOAD_MB = 200;
@@ -41,7 +41,7 @@ export function createSuppressionRoutes(deps: AppDeps, k: ConsoleKit) {
       from: day(q.from),
       to: day(q.to),
     };
-    const before = q.before && /^\d{1,15}$/.test(q.before) ? Number(q.before) : undefined;
+    const before = wholeQuery(c, 'before');
     const rows = await browseSuppressions(
       core,
       { reason: filter.reason || undefined, scope: filter.scope || undefined, source: filter.source || undefined, from: filter.from ? Date.parse(filter.from) : undefined, to: filter.to ? Date.parse(filter.to) + DAY : undefined, before },
